@@ -1,0 +1,46 @@
+/*
+ * The Maestro Conductor portal backend: Backstage's catalog, scaffolder,
+ * auth, permissions and notifications, plus the conductor plugin.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import { demoRepositoriesPlugin } from './modules/demoRepositories';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+
+// auth: guest sign-in for the demo portal
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+// catalog
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+
+// scaffolder: golden-path templates
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(
+  import('@backstage/plugin-scaffolder-backend-module-notifications'),
+);
+
+// permissions
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(
+  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+);
+
+// user settings, notifications and signals
+backend.add(import('@backstage/plugin-user-settings-backend'));
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+
+// Maestro Conductor
+backend.add(import('@internal/plugin-conductor-backend'));
+
+// demo repositories read by the evidence collectors (inert unless configured)
+backend.add(demoRepositoriesPlugin);
+
+backend.start();

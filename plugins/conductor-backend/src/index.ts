@@ -1,0 +1,7 @@
+/**
+ * Maestro Conductor backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { conductorPlugin as default } from './plugin';
+export { EvidenceStore } from './database/EvidenceStore';

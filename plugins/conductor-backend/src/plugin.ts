@@ -1,0 +1,108 @@
+import {
+  coreServices,
+  createBackendPlugin,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { conductorPermissions } from '@internal/plugin-conductor-common';
+import {
+  EvidenceCollector,
+  conductorEvidenceCollectorsExtensionPoint,
+} from '@internal/plugin-conductor-node';
+import path from 'node:path';
+import { CatalogEvidenceCollector } from './collectors/CatalogEvidenceCollector';
+import { EvidenceCollection } from './collectors/EvidenceCollection';
+import { RepositoryEvidenceCollector } from './collectors/RepositoryEvidenceCollector';
+import { EvidenceStore } from './database/EvidenceStore';
+import { applyDatabaseMigrations } from './database/migrations';
+import { EvidenceService } from './service/EvidenceService';
+import { createRouter } from './service/router';
+import { seedEvidence } from './service/seed';
+
+/** Half-hourly by default: evidence a gate reads should not be a day old. */
+const DEFAULT_COLLECT_SCHEDULE = {
+  frequency: { minutes: 30 },
+  timeout: { minutes: 10 },
+  initialDelay: { seconds: 15 },
+};
+
+/**
+ * Maestro Conductor backend plugin: the evidence backbone (store, CI push
+ * API, scheduled collectors) that compliance, readiness, SLO and lineage
+ * read.
+ *
+ * @public
+ */
+export const conductorPlugin = createBackendPlugin({
+  pluginId: 'conductor',
+  register(env) {
+    const extraCollectors: EvidenceCollector[] = [];
+    env.registerExtensionPoint(conductorEvidenceCollectorsExtensionPoint, {
+      addCollector(...collectors) {
+        extraCollectors.push(...collectors);
+      },
+    });
+
+    env.registerInit({
+      deps: {
+        auth: coreServices.auth,
+        config: coreServices.rootConfig,
+        database: coreServices.database,
+        httpAuth: coreServices.httpAuth,
+        httpRouter: coreServices.httpRouter,
+        logger: coreServices.logger,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        urlReader: coreServices.urlReader,
+        catalog: catalogServiceRef,
+      },
+      async init(deps) {
+        const { config, logger, scheduler, catalog } = deps;
+        deps.permissionsRegistry.addPermissions(conductorPermissions);
+
+        const store = new EvidenceStore(await applyDatabaseMigrations(deps.database));
+        const seedFiles = (config.getOptionalStringArray('conductor.evidence.seedFiles') ?? [])
+          .map(f => path.resolve(f));
+        await seedEvidence(store, seedFiles, logger);
+
+        const collection = new EvidenceCollection({
+          catalog,
+          auth: deps.auth,
+          store,
+          logger: logger.child({ task: 'conductor-evidence-collect' }),
+          collectors: [
+            new CatalogEvidenceCollector(),
+            new RepositoryEvidenceCollector(deps.urlReader, logger),
+            ...extraCollectors,
+          ],
+        });
+        const scheduleConfig = config.getOptionalConfig('conductor.evidence.collect.schedule');
+        await scheduler.scheduleTask({
+          id: 'conductor-evidence-collect',
+          ...(scheduleConfig
+            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)
+            : DEFAULT_COLLECT_SCHEDULE),
+          fn: async signal => {
+            try {
+              await collection.run(signal);
+            } catch (e) {
+              logger.error(`Evidence collection failed: ${(e as Error).message}`);
+            }
+          },
+        });
+
+        deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        deps.httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            store,
+            evidence: new EvidenceService(store, catalog, logger),
+            collection,
+          }),
+        );
+      },
+    });
+  },
+});

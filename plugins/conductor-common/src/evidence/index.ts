@@ -1,0 +1,4 @@
+export * from './types';
+export * from './knownFacts';
+export * from './validation';
+export * from './age';

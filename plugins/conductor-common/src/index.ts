@@ -1,0 +1,8 @@
+/**
+ * Types, permissions and pure logic of Maestro Conductor, shared by the
+ * portal and the backend.
+ *
+ * @packageDocumentation
+ */
+export * from './evidence';
+export * from './permissions';

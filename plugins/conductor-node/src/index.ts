@@ -1,0 +1,6 @@
+/**
+ * Extension points of Maestro Conductor for other backend modules.
+ *
+ * @packageDocumentation
+ */
+export * from './collectors';

@@ -1,0 +1,115 @@
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import {
+  EvidenceFact,
+  KNOWN_FACTS,
+  formatAge,
+} from '@internal/plugin-conductor-common';
+import Box from '@mui/material/Box';
+import Grid from '@mui/material/Grid';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Tooltip from '@mui/material/Tooltip';
+import useAsync from 'react-use/esm/useAsync';
+import { conductorApiRef } from '../../api';
+import { FactHistoryChart } from './FactHistoryChart';
+
+/** A fact value as a person reads it. */
+export function formatFactValue(fact: EvidenceFact): string {
+  const v = fact.value;
+  if (fact.type === 'number' && typeof v === 'number') {
+    const known = KNOWN_FACTS[fact.name];
+    return known?.max === 1 ? `${(v * 100).toFixed(1)} %` : String(v);
+  }
+  if (fact.type === 'boolean') return v ? 'yes' : 'no';
+  if (fact.type === 'timestamp') return `${String(v).slice(0, 10)} (${formatAge(String(v))} ago)`;
+  if (fact.type === 'string-list') return (v as string[]).join(', ') || '(none)';
+  if (fact.type === 'object') {
+    return Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `${k}: ${x ?? 'missing'}`)
+      .join(', ');
+  }
+  return String(v);
+}
+
+/**
+ * The "Evidence" tab: every fact known about the entity, how old it is and
+ * who reported it, with a history chart for each numeric fact.
+ */
+export function EvidenceContent() {
+  const { entity } = useEntity();
+  const api = useApi(conductorApiRef);
+  const entityRef = stringifyEntityRef(entity);
+
+  const { value, loading, error } = useAsync(async () => {
+    const latest = await api.getLatestEvidence(entityRef);
+    const numeric = latest.facts.filter(f => f.type === 'number');
+    const histories = await Promise.all(
+      numeric.map(f => api.getFactHistory(entityRef, f.name, { limit: 50 })),
+    );
+    return { facts: latest.facts, histories };
+  }, [api, entityRef]);
+
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!value || value.facts.length === 0) {
+    return (
+      <EmptyState
+        missing="data"
+        title="No evidence yet"
+        description={`Nothing has been reported about ${entityRef}. CI pushes facts with "conductor evidence push --entity ${entityRef} --fact test.coverage=0.83"; the catalog and repository collectors add theirs on their next run.`}
+      />
+    );
+  }
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <InfoCard title="Latest evidence" subheader={`${value.facts.length} facts about ${entityRef}`}>
+          <Table size="small" aria-label="latest evidence">
+            <TableHead>
+              <TableRow>
+                <TableCell>Fact</TableCell>
+                <TableCell>Value</TableCell>
+                <TableCell>Age</TableCell>
+                <TableCell>Source</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {value.facts.map(fact => (
+                <TableRow key={fact.name}>
+                  <TableCell>
+                    <Tooltip title={KNOWN_FACTS[fact.name]?.description ?? 'custom fact'}>
+                      <span>{fact.name}</span>
+                    </Tooltip>
+                  </TableCell>
+                  <TableCell>{formatFactValue(fact)}</TableCell>
+                  <TableCell title={fact.observedAt}>{formatAge(fact.observedAt)}</TableCell>
+                  <TableCell>{fact.source}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </InfoCard>
+      </Grid>
+      {value.histories.map(h => (
+        <Grid item xs={12} md={6} key={h.name}>
+          <InfoCard title={h.name} subheader={`${h.history.length} observation(s)`}>
+            <Box>
+              <FactHistoryChart name={h.name} history={h.history} />
+            </Box>
+          </InfoCard>
+        </Grid>
+      ))}
+    </Grid>
+  );
+}

@@ -1,0 +1,1 @@
+export { EvidenceContent, formatFactValue } from './EvidenceContent';

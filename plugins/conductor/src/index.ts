@@ -1,0 +1,9 @@
+/**
+ * Maestro Conductor portal plugin. The new frontend system plugin is the
+ * default export of `@internal/plugin-conductor/alpha`; these exports serve
+ * apps on the legacy system.
+ *
+ * @packageDocumentation
+ */
+export * from './api';
+export { EvidenceContent as EntityEvidenceContent } from './components/EvidenceContent';
