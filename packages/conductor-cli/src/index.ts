@@ -1,1 +1,5 @@
-export {};
+import { runConductor } from './program';
+
+runConductor(process.argv.slice(2)).then(code => {
+  process.exitCode = code;
+});

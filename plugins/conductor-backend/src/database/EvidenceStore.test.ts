@@ -1,0 +1,84 @@
+import { TestDatabases, TestDatabaseId } from '@backstage/backend-test-utils';
+import { EvidenceStore } from './EvidenceStore';
+import { applyDatabaseMigrations } from './migrations';
+
+// SQLite always; PostgreSQL 15 when the test script started one (scripts/test.sh).
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+if (process.env.CI && !databases.supports('POSTGRES_15')) {
+  throw new Error('CI must run the store tests on PostgreSQL too: set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING');
+}
+
+async function createStore(id: TestDatabaseId) {
+  const knex = await databases.init(id);
+  await applyDatabaseMigrations({ getClient: async () => knex });
+  return { knex, store: new EvidenceStore(knex) };
+}
+
+const ref = 'component:default/orders-api';
+const fact = (name: string, value: any, observedAt: string, source = 'ci:build') => ({
+  entityRef: ref,
+  name,
+  type: (typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'object') as any,
+  value,
+  source,
+  observedAt,
+});
+
+describe.each(databases.eachSupportedId())('EvidenceStore on %p', databaseId => {
+  it('keeps every observation and serves the latest per fact', async () => {
+    const { store } = await createStore(databaseId);
+    await store.record([fact('test.coverage', 0.7, '2026-11-01T00:00:00.000Z'), fact('mfa.enforced', false, '2026-11-01T00:00:00.000Z')]);
+    await store.record([fact('test.coverage', 0.8, '2026-11-10T00:00:00.000Z')]);
+    await store.record([fact('test.coverage', 0.85, '2026-11-20T00:00:00.000Z')]);
+
+    const latest = await store.latest(ref);
+    expect(latest.map(f => [f.name, f.value, f.observedAt])).toEqual([
+      ['mfa.enforced', false, '2026-11-01T00:00:00.000Z'],
+      ['test.coverage', 0.85, '2026-11-20T00:00:00.000Z'],
+    ]);
+    const history = await store.history(ref, 'test.coverage');
+    expect(history.map(f => f.value)).toEqual([0.85, 0.8, 0.7]);
+    expect(await store.history(ref, 'test.coverage', { limit: 1 })).toHaveLength(1);
+  });
+
+  it('does not let a late push of an older run hide a newer value', async () => {
+    const { store } = await createStore(databaseId);
+    await store.record([fact('test.coverage', 0.9, '2026-11-20T00:00:00.000Z')]);
+    await store.record([fact('test.coverage', 0.5, '2026-11-02T00:00:00.000Z')]);
+    expect((await store.latest(ref))[0].value).toBe(0.9);
+    expect((await store.history(ref, 'test.coverage')).map(f => f.value)).toEqual([0.9, 0.5]);
+  });
+
+  it('with onlyChanges adds history only when the value changed, but refreshes the age', async () => {
+    const { store } = await createStore(databaseId);
+    const retention = { 'resource:default/db': 'standard-365d' };
+    await store.record([fact('resources.retention', retention, '2026-11-01T00:00:00.000Z', 'collector:catalog')], { onlyChanges: true });
+    await store.record([fact('resources.retention', retention, '2026-11-02T00:00:00.000Z', 'collector:catalog')], { onlyChanges: true });
+    expect(await store.countObservations()).toBe(1);
+    expect((await store.latest(ref))[0].observedAt).toBe('2026-11-02T00:00:00.000Z');
+    await store.record([fact('resources.retention', { 'resource:default/db': null }, '2026-11-03T00:00:00.000Z', 'collector:catalog')], { onlyChanges: true });
+    expect(await store.countObservations()).toBe(2);
+    expect((await store.latest(ref))[0].value).toEqual({ 'resource:default/db': null });
+  });
+
+  it('stores all of a batch or none of it', async () => {
+    const { store } = await createStore(databaseId);
+    const good = fact('test.coverage', 0.5, '2026-11-01T00:00:00.000Z');
+    const tooLong = { ...fact('test.coverage', 0.6, '2026-11-01T00:00:00.000Z'), name: 'x'.repeat(300), entityRef: 'component:default/' + 'y'.repeat(300) };
+    // SQLite does not enforce varchar lengths; a null in a NOT NULL column fails on both.
+    const broken = { ...good, name: null as any };
+    await expect(store.record([good, databaseId === 'SQLITE_3' ? broken : tooLong])).rejects.toThrow();
+    expect(await store.countObservations()).toBe(0);
+    expect(await store.latest(ref)).toEqual([]);
+  });
+
+  it('reads the latest facts of many entities at once', async () => {
+    const { store } = await createStore(databaseId);
+    const refs = Array.from({ length: 700 }, (_, i) => `component:default/svc-${i}`);
+    await store.record(refs.map(r => ({ ...fact('test.coverage', 0.5, '2026-11-01T00:00:00.000Z'), entityRef: r })));
+    const map = await store.latestForEntities(refs);
+    expect(map.size).toBe(700);
+    expect(map.get('component:default/svc-699')?.[0].value).toBe(0.5);
+  });
+});
