@@ -23,7 +23,7 @@ const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 export function FactHistoryChart(props: { name: string; history: EvidenceFact[] }) {
   const points = toChartPoints(props.history);
   return (
-    <div aria-label={`history of ${props.name}`} style={{ width: '100%', height: 160 }}>
+    <div role="figure" aria-label={`history of ${props.name}`} style={{ width: '100%', height: 160 }}>
       <ResponsiveContainer>
         <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
