@@ -6,3 +6,4 @@
  */
 export * from './evidence';
 export * from './permissions';
+export * from './readiness';
