@@ -18,5 +18,35 @@ export interface Config {
         schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       };
     };
+    /** Production readiness score (PRS) and the promotion gate. */
+    readiness?: {
+      /**
+       * Weight of each PRS component; only coverage, slo, evidence, runbooks,
+       * chaos_recency and k6_recency; none negative; they must sum to 1.
+       * Defaults to the seed's weights.
+       */
+      weights?: {
+        coverage?: number;
+        slo?: number;
+        evidence?: number;
+        runbooks?: number;
+        chaos_recency?: number;
+        k6_recency?: number;
+      };
+      /** Minimum score per environment; production defaults to 0.9 and is used for unlisted ones. */
+      thresholds?: { [environment: string]: number };
+      recency?: {
+        /** Days after which a k6 or chaos run has lost half its value. Default 14. */
+        halfLifeDays?: number;
+        /** Days after which a k6 or chaos run counts 0. Default 90. */
+        maxAgeDays?: number;
+      };
+      /** Facts whose presence and freshness make evidence complete. */
+      requiredFacts?: string[];
+      /** A fact older than this is stale; all facts stale blocks promotion. Default 30. */
+      maxEvidenceAgeDays?: number;
+      /** Source prefixes whose facts count toward the score. Default ci: and collector:. */
+      trustedSources?: string[];
+    };
   };
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConductorRequestError, callConductor } from './client';
 import { parseFactArgument } from './facts';
+import type { PromotionDecision } from '@internal/plugin-conductor-common';
 
 /** Exit codes CI scripts can rely on. */
 export const EXIT = { OK: 0, FAILED: 1, ERROR: 2 } as const;
@@ -64,6 +65,40 @@ export async function runConductor(argv: string[], io: Io = { out: console.log, 
       if (global.json) io.out(JSON.stringify(result, null, 2));
       else if (result.facts.length === 0) io.out(`No evidence about ${result.entityRef}`);
       else for (const f of result.facts) io.out(`${f.name} = ${JSON.stringify(f.value)}  [${f.source}, ${f.observedAt}]`);
+    });
+
+  program
+    .command('prs-check')
+    .description('ask the promotion gate whether a release may be promoted (exit 0 allowed, 1 blocked, 2 error)')
+    .requiredOption('--entity <ref>', 'entity ref, e.g. component:default/orders-api')
+    .option('--env <environment>', 'target environment', 'production')
+    .option('--version <version>', 'the version being promoted')
+    .option('--min <score>', 'a stricter minimum this pipeline requires (never laxer than the gate)')
+    .action(async (opts: { entity: string; env: string; version?: string; min?: string }) => {
+      const global = program.opts();
+      const min = opts.min === undefined ? undefined : Number(opts.min);
+      if (min !== undefined && !(min >= 0 && min <= 1)) {
+        throw new ConductorRequestError(0, `--min ${opts.min}: must be a number between 0 and 1`);
+      }
+      const decision = await callConductor<PromotionDecision>(global, 'POST', '/promotions/check', {
+        entityRef: opts.entity, environment: opts.env, version: opts.version,
+      });
+      const reasons = [...decision.reasons];
+      let allowed = decision.allowed;
+      if (allowed && min !== undefined && (decision.score ?? 0) < min) {
+        allowed = false;
+        reasons.push(`below --min ${min} required by this pipeline`);
+      }
+      if (global.json) {
+        io.out(JSON.stringify({ ...decision, allowed, reasons }, null, 2));
+      } else {
+        io.out(`${allowed ? 'ALLOWED' : 'BLOCKED'} ${decision.entityRef} → ${decision.environment}: readiness ${decision.score ?? 'n/a'} (threshold ${decision.threshold})`);
+        for (const r of reasons) io.out(`  - ${r}`);
+        for (const c of decision.components) {
+          io.out(`  ${c.id.padEnd(14)} ${c.value.toFixed(3)} × ${c.weight} = ${c.contribution.toFixed(4)}${c.missing ? '  (missing)' : ''}  ${c.explanation}`);
+        }
+      }
+      exitCode = allowed ? EXIT.OK : EXIT.FAILED;
     });
 
   try {

@@ -16,6 +16,10 @@ import { RepositoryEvidenceCollector } from './collectors/RepositoryEvidenceColl
 import { EvidenceStore } from './database/EvidenceStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { EvidenceService } from './service/EvidenceService';
+import { ReadinessStore } from './database/ReadinessStore';
+import { ReadinessService } from './service/ReadinessService';
+import { readReadinessSettings } from './service/readinessConfig';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { createRouter } from './service/router';
 import { seedEvidence } from './service/seed';
 
@@ -56,12 +60,17 @@ export const conductorPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, scheduler, catalog } = deps;
         deps.permissionsRegistry.addPermissions(conductorPermissions);
+        // Bad readiness config stops the start-up here, naming the key.
+        const readinessSettings = readReadinessSettings(config);
 
-        const store = new EvidenceStore(await applyDatabaseMigrations(deps.database));
+        const db = await applyDatabaseMigrations(deps.database);
+        const store = new EvidenceStore(db);
+        const readinessStore = new ReadinessStore(db);
         const seedFiles = (config.getOptionalStringArray('conductor.evidence.seedFiles') ?? [])
           .map(f => path.resolve(f));
         await seedEvidence(store, seedFiles, logger);
@@ -100,6 +109,15 @@ export const conductorPlugin = createBackendPlugin({
             store,
             evidence: new EvidenceService(store, catalog, logger),
             collection,
+            readinessStore,
+            readiness: new ReadinessService({
+              evidence: store,
+              store: readinessStore,
+              catalog,
+              settings: readinessSettings,
+              logger,
+              notifications: deps.notifications,
+            }),
           }),
         );
       },

@@ -23,8 +23,21 @@ export const conductorEvidenceCreatePermission = createPermission({
   resourceType: 'catalog-entity',
 });
 
+
+/**
+ * Create a break-glass override of the promotion gate. A person's action,
+ * always with a reason and a named approver, and always expiring.
+ *
+ * @public
+ */
+export const conductorPromotionOverridePermission = createPermission({
+  name: 'conductor.promotion.override',
+  attributes: { action: 'create' },
+});
+
 /** @public */
 export const conductorPermissions = [
   conductorEvidenceReadPermission,
   conductorEvidenceCreatePermission,
+  conductorPromotionOverridePermission,
 ];

@@ -9,6 +9,8 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   FACT_NAME_PATTERN,
   conductorEvidenceReadPermission,
+  conductorPromotionOverridePermission,
+  normalizeEntityRef,
 } from '@internal/plugin-conductor-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -16,6 +18,8 @@ import { z } from 'zod';
 import { EvidenceCollection } from '../collectors/EvidenceCollection';
 import { EvidenceStore } from '../database/EvidenceStore';
 import { EvidenceService } from './EvidenceService';
+import { ReadinessStore } from '../database/ReadinessStore';
+import { ReadinessService } from './ReadinessService';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -23,6 +27,41 @@ export interface RouterOptions {
   store: EvidenceStore;
   evidence: EvidenceService;
   collection: EvidenceCollection;
+  readiness: ReadinessService;
+  readinessStore: ReadinessStore;
+}
+
+const ENVIRONMENT = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be an environment name such as production');
+const ENTITY_REF = z.string().transform((ref, ctx) => {
+  const parsed = normalizeEntityRef(ref);
+  if (typeof parsed !== 'string') {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: parsed.error });
+    return z.NEVER;
+  }
+  return parsed;
+});
+const promotionCheckBody = z.object({
+  entityRef: ENTITY_REF,
+  environment: ENVIRONMENT,
+  version: z.string().min(1).max(255).optional(),
+}).strict();
+const overrideBody = z.object({
+  entityRef: ENTITY_REF,
+  environment: ENVIRONMENT,
+  reason: z.string().trim().min(10, 'must say why, in at least 10 characters'),
+  approver: z.string().regex(/^user:/, 'must be the user entity ref of who approved, e.g. user:default/alice'),
+  expiresInHours: z.number().min(0.25).max(72, 'at most 72 hours: a longer exception is a threshold change'),
+}).strict();
+
+/** Parses a body with a zod schema, or throws an InputError naming the field. */
+function parseBody<T>(schema: z.ZodType<T, any, any>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    throw new InputError(
+      result.error.issues.map(i => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+    );
+  }
+  return result.data;
 }
 
 const historyQuery = z.object({
@@ -39,7 +78,7 @@ export function sourceOf(credentials: BackstageCredentials): string {
 }
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, store, evidence, collection } = options;
+  const { httpAuth, permissions, store, evidence, collection, readiness, readinessStore } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
 
@@ -94,6 +133,53 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.post('/evidence/collect', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['service', 'user'] });
     res.json(await collection.run());
+  });
+
+  // The promotion gate CI calls. Always answers with a decision; fails closed.
+  router.post('/promotions/check', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['service'] });
+    const body = parseBody(promotionCheckBody, req.body);
+    res.json(await readiness.check(body, sourceOf(credentials), credentials));
+  });
+
+  router.post('/promotions/overrides', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const body = parseBody(overrideBody, req.body);
+    const [decision] = await permissions.authorize(
+      [{ permission: conductorPromotionOverridePermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('Not allowed to override the promotion gate');
+    }
+    const createdBy = credentials.principal.userEntityRef;
+    if (createdBy === body.approver) {
+      throw new InputError('approver: must be someone other than the person asking for the override');
+    }
+    const now = new Date();
+    const override = await readinessStore.createOverride({
+      entityRef: body.entityRef,
+      environment: body.environment,
+      reason: body.reason,
+      approver: body.approver,
+      createdBy,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + body.expiresInHours * 3_600_000).toISOString(),
+    });
+    res.status(201).json(override);
+  });
+
+  router.get('/readiness/:kind/:namespace/:name', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const entityRef = entityRefFrom(req.params);
+    await authorizeRead(credentials, entityRef);
+    const score = await readiness.score(entityRef);
+    res.json({
+      ...score,
+      thresholds: { production: readiness.thresholdFor('production') },
+      history: (await readinessStore.scoreHistory(entityRef, 60)).map(h => ({ score: h.score, computedAt: h.computedAt })),
+      decisions: await readinessStore.recentDecisions(entityRef, 10),
+    });
   });
 
   return router;

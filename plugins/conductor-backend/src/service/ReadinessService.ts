@@ -1,0 +1,128 @@
+import { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import {
+  PromotionCheckRequest,
+  PromotionDecision,
+  ReadinessScore,
+  computeReadiness,
+} from '@internal/plugin-conductor-common';
+import { EvidenceStore } from '../database/EvidenceStore';
+import { ReadinessStore } from '../database/ReadinessStore';
+import { ReadinessSettings } from './readinessConfig';
+
+/** The portal path of an entity's Readiness tab. */
+export function readinessPagePath(entityRef: string): string {
+  const { kind, namespace, name } = parseEntityRef(entityRef);
+  return `/catalog/${namespace}/${kind}/${name}/readiness`;
+}
+
+/** A stored score younger than this is not stored again when unchanged. */
+const RESTORE_AFTER_MS = 60 * 60_000;
+
+/**
+ * Computes readiness scores and answers the promotion gate. The gate fails
+ * closed: anything but a computed score at or above the threshold, from
+ * fresh evidence, is a "no" with the reason.
+ */
+export class ReadinessService {
+  constructor(
+    private readonly deps: {
+      evidence: EvidenceStore;
+      store: ReadinessStore;
+      catalog: CatalogService;
+      settings: ReadinessSettings;
+      logger: LoggerService;
+      notifications?: NotificationService;
+    },
+  ) {}
+
+  thresholdFor(environment: string): number {
+    return this.deps.settings.thresholds[environment] ?? this.deps.settings.defaultThreshold;
+  }
+
+  /** Computes the score from the latest evidence and stores it when it is news. */
+  async score(entityRef: string, now = new Date()): Promise<ReadinessScore> {
+    const facts = await this.deps.evidence.latest(entityRef);
+    const score = computeReadiness(entityRef, facts, this.deps.settings.policy, now);
+    const last = await this.deps.store.lastScore(entityRef);
+    if (!last || last.score !== score.score || now.getTime() - Date.parse(last.computedAt) > RESTORE_AFTER_MS) {
+      await this.deps.store.saveScore({ entityRef, score: score.score, components: score.components, computedAt: score.computedAt });
+    }
+    return score;
+  }
+
+  async check(request: PromotionCheckRequest, requestedBy: string, credentials: BackstageCredentials): Promise<PromotionDecision> {
+    const now = new Date();
+    const entityRef = stringifyEntityRef(parseEntityRef(request.entityRef));
+    const threshold = this.thresholdFor(request.environment);
+    const base = { entityRef, environment: request.environment, version: request.version, threshold, decidedAt: now.toISOString() };
+    let decision: PromotionDecision;
+    let owner: string | undefined;
+    try {
+      const entity = await this.deps.catalog.getEntityByRef(entityRef, { credentials });
+      if (!entity) {
+        decision = { ...base, allowed: false, score: null, components: [], reasons: [`${entityRef} is not in the catalog`] };
+      } else {
+        owner = entity.relations?.find(r => r.type === 'ownedBy')?.targetRef;
+        const score = await this.score(entityRef, now);
+        const reasons: string[] = [];
+        const maxAge = this.deps.settings.policy.maxEvidenceAgeDays;
+        if (score.newestEvidenceAgeDays === undefined) {
+          reasons.push(`no trusted evidence about ${entityRef}`);
+        } else if (score.newestEvidenceAgeDays > maxAge) {
+          reasons.push(`evidence is stale: the newest trusted fact is ${score.newestEvidenceAgeDays} d old (max ${maxAge} d)`);
+        }
+        if (score.score < threshold) {
+          reasons.push(`readiness ${score.score} is below the ${request.environment} threshold ${threshold}`);
+          for (const c of score.components.filter(x => x.value < 1)) {
+            reasons.push(`${c.id}: ${c.value} × ${c.weight} (${c.explanation})`);
+          }
+          if (score.next) reasons.push(`next: ${score.next.action} (+${score.next.gain})`);
+        }
+        decision = { ...base, allowed: reasons.length === 0, score: score.score, components: score.components, reasons };
+        if (reasons.length === 0) decision.reasons = [`readiness ${score.score} meets the ${request.environment} threshold ${threshold}`];
+      }
+    } catch (e) {
+      this.deps.logger.error(`Promotion check of ${entityRef} failed: ${(e as Error).message}`);
+      decision = { ...base, allowed: false, score: null, components: [], reasons: [`internal error, failing closed: ${(e as Error).message}`] };
+    }
+
+    if (!decision.allowed) {
+      const override = await this.deps.store.activeOverride(entityRef, request.environment, now);
+      if (override) {
+        decision = {
+          ...decision,
+          allowed: true,
+          override,
+          reasons: [
+            `break-glass override #${override.id} approved by ${override.approver} until ${override.expiresAt}: ${override.reason}`,
+            ...decision.reasons,
+          ],
+        };
+      }
+    }
+    decision.decisionId = await this.deps.store.recordDecision(decision, requestedBy);
+    if (!decision.allowed) await this.notifyBlocked(decision, owner);
+    return decision;
+  }
+
+  private async notifyBlocked(decision: PromotionDecision, owner?: string) {
+    if (!this.deps.notifications || !owner) return;
+    try {
+      await this.deps.notifications.send({
+        recipients: { type: 'entity', entityRef: owner },
+        payload: {
+          title: `Release of ${decision.entityRef} to ${decision.environment} blocked`,
+          description: decision.reasons.slice(0, 3).join('; '),
+          link: readinessPagePath(decision.entityRef),
+          severity: 'high',
+          topic: 'conductor.promotion.blocked',
+        },
+      });
+    } catch (e) {
+      this.deps.logger.warn(`Could not notify ${owner} of a blocked release: ${(e as Error).message}`);
+    }
+  }
+}
