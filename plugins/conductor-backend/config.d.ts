@@ -47,6 +47,10 @@ export interface Config {
       maxEvidenceAgeDays?: number;
       /** Source prefixes whose facts count toward the score. Default ci: and collector:. */
       trustedSources?: string[];
+      snapshot?: {
+        /** When every component is scored and stored for the team trend. Default daily. */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
     };
   };
 }

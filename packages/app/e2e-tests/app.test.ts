@@ -34,3 +34,40 @@ test('a demo component shows its evidence in the Evidence tab', async ({ page, r
   await expect(page.getByRole('figure', { name: 'history of test.coverage' })).toBeVisible();
   await page.screenshot({ path: 'node_modules/.cache/e2e-test-results/evidence-tab.png', fullPage: true });
 });
+
+test('the promotion gate allows a ready demo service, blocks a weak one, and the portal shows why', async ({ page, request }) => {
+  const headers = { Authorization: `Bearer ${process.env.CONDUCTOR_CI_TOKEN}` };
+  await expect(async () => {
+    const res = await request.get('/api/catalog/entities/by-name/component/default/refund-worker', { headers });
+    expect(res.status()).toBe(200);
+  }).toPass({ timeout: 60_000 });
+  expect((await request.post('/api/conductor/evidence/collect', { headers })).status()).toBe(200);
+
+  const check = async (name: string) =>
+    (await request.post('/api/conductor/promotions/check', {
+      headers,
+      data: { entityRef: `component:default/${name}`, environment: 'production', version: '2.0.0' },
+    })).json();
+  const ready = await check('payments-api');
+  expect(ready.allowed).toBe(true);
+  expect(ready.score).toBeGreaterThanOrEqual(0.9);
+  const weak = await check('refund-worker');
+  expect(weak.allowed).toBe(false);
+  expect(weak.reasons[0]).toMatch(/^readiness 0\.\d+ is below the production threshold 0\.9$/);
+
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await page.goto('/catalog/default/component/refund-worker/readiness');
+  await expect(page.getByText('Promotion to production blocked')).toBeVisible();
+  await expect(page.getByRole('figure', { name: 'readiness gauge' })).toBeVisible();
+  const decisions = page.getByRole('table', { name: 'promotion decisions' });
+  await expect(decisions.getByRole('row').nth(1)).toContainText('blocked');
+  await expect(decisions.getByRole('row').nth(1)).toContainText('ci:demo-pipeline');
+  await page.screenshot({ path: 'node_modules/.cache/e2e-test-results/readiness-tab.png', fullPage: true });
+
+  await page.goto('/readiness');
+  const ranking = page.getByRole('table', { name: 'team ranking' });
+  await expect(ranking.getByRole('row')).toHaveCount(5); // header + payments, identity, insights, platform
+  await expect(ranking).toContainText('group:default/payments');
+  await page.screenshot({ path: 'node_modules/.cache/e2e-test-results/readiness-page.png', fullPage: true });
+});

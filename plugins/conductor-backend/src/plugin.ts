@@ -30,6 +30,13 @@ const DEFAULT_COLLECT_SCHEDULE = {
   initialDelay: { seconds: 15 },
 };
 
+/** Daily: the team trend needs one score per component per day. */
+const DEFAULT_SNAPSHOT_SCHEDULE = {
+  frequency: { hours: 24 },
+  timeout: { minutes: 15 },
+  initialDelay: { minutes: 2 },
+};
+
 /**
  * Maestro Conductor backend plugin: the evidence backbone (store, CI push
  * API, scheduled collectors) that compliance, readiness, SLO and lineage
@@ -101,6 +108,30 @@ export const conductorPlugin = createBackendPlugin({
           },
         });
 
+        const readiness = new ReadinessService({
+          evidence: store,
+          store: readinessStore,
+          catalog,
+          settings: readinessSettings,
+          logger,
+          notifications: deps.notifications,
+        });
+        const snapshotConfig = config.getOptionalConfig('conductor.readiness.snapshot.schedule');
+        await scheduler.scheduleTask({
+          id: 'conductor-readiness-snapshot',
+          ...(snapshotConfig
+            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(snapshotConfig)
+            : DEFAULT_SNAPSHOT_SCHEDULE),
+          fn: async () => {
+            try {
+              const n = await readiness.snapshot(await deps.auth.getOwnServiceCredentials());
+              logger.info(`Readiness snapshot: scored ${n} component(s)`);
+            } catch (e) {
+              logger.error(`Readiness snapshot failed: ${(e as Error).message}`);
+            }
+          },
+        });
+
         deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         deps.httpRouter.use(
           await createRouter({
@@ -110,14 +141,7 @@ export const conductorPlugin = createBackendPlugin({
             evidence: new EvidenceService(store, catalog, logger),
             collection,
             readinessStore,
-            readiness: new ReadinessService({
-              evidence: store,
-              store: readinessStore,
-              catalog,
-              settings: readinessSettings,
-              logger,
-              notifications: deps.notifications,
-            }),
+            readiness,
           }),
         );
       },

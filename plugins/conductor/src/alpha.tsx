@@ -1,5 +1,6 @@
 import {
   ApiBlueprint,
+  PageBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
@@ -29,6 +30,29 @@ export const entityEvidenceContent = EntityContentBlueprint.make({
   },
 });
 
+/** The "Readiness" tab: PRS gauge, components, next step, gate decisions. @alpha */
+export const entityReadinessContent = EntityContentBlueprint.make({
+  name: 'readiness',
+  params: {
+    path: '/readiness',
+    title: 'Readiness',
+    filter: 'kind:component',
+    loader: () =>
+      import('./components/ReadinessContent').then(m => <m.ReadinessContent />),
+  },
+});
+
+/** The "Readiness" page: PRS by team, ranked, with its trend. @alpha */
+export const teamReadinessPage = PageBlueprint.make({
+  name: 'readiness',
+  params: {
+    path: '/readiness',
+    title: 'Readiness',
+    loader: () =>
+      import('./components/TeamReadinessPage').then(m => <m.TeamReadinessPage />),
+  },
+});
+
 /**
  * Maestro Conductor for the new frontend system.
  *
@@ -36,5 +60,5 @@ export const entityEvidenceContent = EntityContentBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'conductor',
-  extensions: [conductorApi, entityEvidenceContent],
+  extensions: [conductorApi, entityEvidenceContent, entityReadinessContent, teamReadinessPage],
 });

@@ -7,3 +7,5 @@
  */
 export * from './api';
 export { EvidenceContent as EntityEvidenceContent } from './components/EvidenceContent';
+export { ReadinessContent as EntityReadinessContent } from './components/ReadinessContent';
+export { TeamReadinessPage } from './components/TeamReadinessPage';

@@ -53,6 +53,78 @@ export class ReadinessService {
     return score;
   }
 
+  /** Components in the catalog with their owner, read page by page. */
+  private async componentOwners(credentials: BackstageCredentials): Promise<Map<string, string>> {
+    const owners = new Map<string, string>();
+    for await (const page of this.deps.catalog.streamEntities(
+      { filter: { kind: 'Component' }, fields: ['kind', 'metadata.name', 'metadata.namespace', 'relations'] },
+      { credentials },
+    )) {
+      for (const e of page) {
+        const owner = e.relations?.find(r => r.type === 'ownedBy')?.targetRef;
+        owners.set(stringifyEntityRef(e), owner ?? 'unowned');
+      }
+    }
+    return owners;
+  }
+
+  /**
+   * Scores every component from its latest evidence and stores the scores:
+   * the daily snapshot the team trend is drawn from.
+   */
+  async snapshot(credentials: BackstageCredentials, now = new Date()): Promise<number> {
+    const owners = await this.componentOwners(credentials);
+    const facts = await this.deps.evidence.latestForEntities([...owners.keys()]);
+    for (const ref of owners.keys()) {
+      const s = computeReadiness(ref, facts.get(ref) ?? [], this.deps.settings.policy, now);
+      await this.deps.store.saveScore({ entityRef: ref, score: s.score, components: s.components, computedAt: s.computedAt });
+    }
+    return owners.size;
+  }
+
+  /** Readiness per owning team: current ranking and the daily trend of stored scores. */
+  async teams(credentials: BackstageCredentials, now = new Date()) {
+    const owners = await this.componentOwners(credentials);
+    const facts = await this.deps.evidence.latestForEntities([...owners.keys()]);
+    const threshold = this.thresholdFor('production');
+    const byTeam = new Map<string, Array<{ entityRef: string; score: number }>>();
+    for (const [ref, owner] of owners) {
+      const s = computeReadiness(ref, facts.get(ref) ?? [], this.deps.settings.policy, now);
+      byTeam.set(owner, [...(byTeam.get(owner) ?? []), { entityRef: ref, score: s.score }]);
+    }
+    const avg = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10_000) / 10_000;
+    const teams = [...byTeam.entries()]
+      .map(([owner, entities]) => ({
+        owner,
+        services: entities.length,
+        averageScore: avg(entities.map(e => e.score)),
+        belowThreshold: entities.filter(e => e.score < threshold).length,
+        entities: entities.sort((a, b) => a.score - b.score),
+      }))
+      .sort((a, b) => b.averageScore - a.averageScore || a.owner.localeCompare(b.owner));
+
+    // Trend: per day, each entity's last stored score, averaged per team.
+    const since = new Date(now.getTime() - 30 * 86_400_000);
+    const lastPerDay = new Map<string, { day: string; owner: string; score: number }>();
+    for (const row of await this.deps.store.scoresSince(since)) {
+      const owner = owners.get(row.entityRef);
+      if (!owner) continue;
+      const day = row.computedAt.slice(0, 10);
+      lastPerDay.set(`${day} ${row.entityRef}`, { day, owner, score: row.score });
+    }
+    const grouped = new Map<string, number[]>();
+    for (const { day, owner, score } of lastPerDay.values()) {
+      grouped.set(`${day}|${owner}`, [...(grouped.get(`${day}|${owner}`) ?? []), score]);
+    }
+    const trend = [...grouped.entries()]
+      .map(([key, scores]) => {
+        const [day, owner] = key.split('|');
+        return { day, owner, averageScore: avg(scores) };
+      })
+      .sort((a, b) => a.day.localeCompare(b.day) || a.owner.localeCompare(b.owner));
+    return { threshold, teams, trend };
+  }
+
   async check(request: PromotionCheckRequest, requestedBy: string, credentials: BackstageCredentials): Promise<PromotionDecision> {
     const now = new Date();
     const entityRef = stringifyEntityRef(parseEntityRef(request.entityRef));

@@ -169,6 +169,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.status(201).json(override);
   });
 
+  router.get('/readiness/teams', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json(await readiness.teams(credentials));
+  });
+
   router.get('/readiness/:kind/:namespace/:name', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const entityRef = entityRefFrom(req.params);

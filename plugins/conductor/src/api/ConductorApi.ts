@@ -7,7 +7,29 @@ import { ResponseError } from '@backstage/errors';
 import {
   FactHistoryResponse,
   LatestEvidenceResponse,
+  PromotionDecision,
+  ReadinessScore,
 } from '@internal/plugin-conductor-common';
+
+/** An entity's readiness with its history and recent gate decisions. @public */
+export interface EntityReadinessResponse extends ReadinessScore {
+  thresholds: { production: number };
+  history: Array<{ score: number; computedAt: string }>;
+  decisions: Array<PromotionDecision & { requestedBy: string }>;
+}
+
+/** Readiness aggregated per owning team. @public */
+export interface TeamReadinessResponse {
+  threshold: number;
+  teams: Array<{
+    owner: string;
+    services: number;
+    averageScore: number;
+    belowThreshold: number;
+    entities: Array<{ entityRef: string; score: number }>;
+  }>;
+  trend: Array<{ day: string; owner: string; averageScore: number }>;
+}
 import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 
 /**
@@ -22,6 +44,8 @@ export interface ConductorApi {
     fact: string,
     options?: { limit?: number },
   ): Promise<FactHistoryResponse>;
+  getReadiness(entityRef: string): Promise<EntityReadinessResponse>;
+  getTeamReadiness(): Promise<TeamReadinessResponse>;
 }
 
 /** @public */
@@ -53,6 +77,14 @@ export class ConductorClient implements ConductorApi {
 
   getLatestEvidence(entityRef: string) {
     return this.get<LatestEvidenceResponse>(`/evidence/${entityPath(entityRef)}`);
+  }
+
+  getReadiness(entityRef: string) {
+    return this.get<EntityReadinessResponse>(`/readiness/${entityPath(entityRef)}`);
+  }
+
+  getTeamReadiness() {
+    return this.get<TeamReadinessResponse>('/readiness/teams');
   }
 
   getFactHistory(entityRef: string, fact: string, options: { limit?: number } = {}) {

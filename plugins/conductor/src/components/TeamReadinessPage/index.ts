@@ -1,0 +1,1 @@
+export { TeamReadinessPage, toTrendRows } from './TeamReadinessPage';
