@@ -5,6 +5,7 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
+import SpeedIcon from '@mui/icons-material/Speed';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { ConductorClient, conductorApiRef } from './api';
 
@@ -48,6 +49,7 @@ export const teamReadinessPage = PageBlueprint.make({
   params: {
     path: '/readiness',
     title: 'Readiness',
+    icon: <SpeedIcon fontSize="inherit" />,
     loader: () =>
       import('./components/TeamReadinessPage').then(m => <m.TeamReadinessPage />),
   },

@@ -176,7 +176,8 @@ export class ReadinessService {
       }
     }
     decision.decisionId = await this.deps.store.recordDecision(decision, requestedBy);
-    if (!decision.allowed) await this.notifyBlocked(decision, owner);
+    // Never delays or fails the gate's answer.
+    if (!decision.allowed) void this.notifyBlocked(decision, owner);
     return decision;
   }
 
@@ -191,6 +192,8 @@ export class ReadinessService {
           link: readinessPagePath(decision.entityRef),
           severity: 'high',
           topic: 'conductor.promotion.blocked',
+          // One notification per entity and environment, updated on each block.
+          scope: `conductor.promotion.blocked:${decision.entityRef}:${decision.environment}`,
         },
       });
     } catch (e) {

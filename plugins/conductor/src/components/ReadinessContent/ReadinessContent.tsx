@@ -108,6 +108,10 @@ export function ReadinessContent() {
               </BarChart>
             </ResponsiveContainer>
           </div>
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="How the score is made">
           <Table size="small" aria-label="readiness components">
             <TableHead>
               <TableRow>

@@ -1,0 +1,155 @@
+/*
+ * Benchmark of the promotion gate: POST /api/conductor/promotions/check on
+ * loopback under autocannon at a fixed 500 requests/s, with 10,000 catalog
+ * entities and their evidence in the database, on SQLite and on PostgreSQL.
+ * The baseline, measured in the same run at the same rate, is the plugin's
+ * health route (same HTTP stack and auth policy, no database work).
+ *
+ * Usage: bash bench/run.sh gate   (starts PostgreSQL; see bench/README.md)
+ */
+import { startTestBackend, mockServices } from '@backstage/backend-test-utils';
+import { authServiceFactory } from '@backstage/backend-defaults/auth';
+import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
+import { databaseServiceFactory } from '@backstage/backend-defaults/database';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import conductorPlugin from '@internal/plugin-conductor-backend';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 10_000);
+const RATE = Number(process.env.BENCH_RATE ?? 500);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const TOKEN = 'bench-ci-token-0123456789';
+
+function makeData(dir: string) {
+  const entities: Entity[] = [];
+  const evidence = [];
+  for (let i = 0; i < ENTITIES; i++) {
+    const name = `svc-${i}`;
+    entities.push({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name, namespace: 'default' },
+      spec: { type: 'service', lifecycle: 'production', owner: `group:default/team-${i % 50}` },
+      relations: [{ type: 'ownedBy', targetRef: `group:default/team-${i % 50}` }],
+    });
+    const r = (i % 100) / 100;
+    evidence.push({
+      entityRef: `component:default/${name}`,
+      source: 'ci:bench',
+      facts: [
+        { name: 'test.coverage', value: 0.5 + r / 2, observedAt: '-2d' },
+        { name: 'slo.adherence', value: 0.98 + r / 50, observedAt: '-1d' },
+        { name: 'sbom.coverage', value: 0.9, observedAt: '-3d' },
+        { name: 'policy.coverage', value: 0.92, observedAt: '-3d' },
+        { name: 'k6.last_run', value: `-${i % 30}d`, observedAt: `-${i % 30}d` },
+        { name: 'chaos.last_run', value: `-${i % 60}d`, observedAt: `-${i % 29}d` },
+        { name: 'runbook.url', value: `https://runbooks.example.com/${name}` },
+        { name: 'catalog.owner', value: `group:default/team-${i % 50}` },
+        { name: 'catalog.oncall', value: `P${i}` },
+      ],
+    });
+  }
+  const seed = path.join(dir, 'bench-evidence.json');
+  fs.writeFileSync(seed, JSON.stringify({ evidence }));
+  return { entities, seed };
+}
+
+/**
+ * Stands in for the catalog backend with an indexed lookup, as the real one
+ * answers getEntityByRef from an indexed table. (The test-utils in-memory
+ * catalog rebuilds a map of all entities on every lookup, which would make
+ * this a benchmark of the mock.)
+ */
+function indexedCatalog(entities: Entity[]) {
+  const byRef = new Map(entities.map(e => [stringifyEntityRef(e), e]));
+  return createServiceFactory({
+    service: catalogServiceRef,
+    deps: {},
+    factory: () =>
+      ({
+        getEntityByRef: async (ref: string) => byRef.get(ref),
+        async *streamEntities() {
+          yield entities;
+        },
+      }) as any,
+  });
+}
+
+/** Runs autocannon in a child process against `url` and returns its figures. */
+function load(url: string, withBody = false): Promise<{ p50: number; p99: number; rps: number; ok: number; errors: number }> {
+  const options = { url, body: withBody, connections: 16, rate: RATE, seconds: SECONDS, token: TOKEN, entities: ENTITIES };
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [path.join(__dirname, 'load.js'), JSON.stringify(options)], { maxBuffer: 1 << 20 }, (err, stdout) =>
+      err ? reject(err) : resolve(JSON.parse(stdout)),
+    );
+  });
+}
+
+async function benchOne(label: string, database: object, data: { entities: Entity[]; seed: string }) {
+  const t0 = Date.now();
+  const backend = await startTestBackend({
+    features: [
+      conductorPlugin,
+      indexedCatalog(data.entities),
+      authServiceFactory,
+      httpAuthServiceFactory,
+      databaseServiceFactory,
+      mockServices.rootConfig.factory({
+        data: {
+          backend: {
+            database,
+            auth: { externalAccess: [{ type: 'static', options: { token: TOKEN, subject: 'bench' } }] },
+          },
+          conductor: {
+            evidence: {
+              seedFiles: [data.seed],
+              collect: { schedule: { frequency: { hours: 24 }, timeout: { minutes: 1 }, initialDelay: { hours: 24 } } },
+            },
+            readiness: { snapshot: { schedule: { frequency: { hours: 24 }, timeout: { minutes: 1 }, initialDelay: { hours: 24 } } } },
+          },
+        },
+      }),
+    ],
+  });
+  const startSeconds = (Date.now() - t0) / 1000;
+  const { port } = backend.server.address() as { port: number };
+  const base = `http://127.0.0.1:${port}/api/conductor`;
+  // Warm up both routes.
+  await load(`${base}/health`);
+  const baseline = await load(`${base}/health`);
+  const gate = await load(`${base}/promotions/check`, true);
+  await backend.stop();
+  return { label, startSeconds, baseline, gate };
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conductor-bench-'));
+  const data = makeData(dir);
+  const runs = [await benchOne('SQLite (file)', { client: 'better-sqlite3', connection: { directory: dir } }, data)];
+  const pg = process.env.BENCH_POSTGRES_URL;
+  if (pg) runs.push(await benchOne('PostgreSQL 15', { client: 'pg', connection: pg, pluginDivisionMode: 'database' }, data));
+  else console.log('BENCH_POSTGRES_URL not set: PostgreSQL skipped');
+
+  console.log(`\npromotion gate, ${ENTITIES} entities with 9 facts each, ${RATE} req/s for ${SECONDS} s, loopback`);
+  console.log('database        | start+seed | route  | p50 ms | p99 ms | req/s  | 2xx    | errors | p99 vs baseline');
+  for (const r of runs) {
+    for (const [route, m] of [['health', r.baseline], ['gate', r.gate]] as const) {
+      console.log(
+        `${r.label.padEnd(15)} | ${`${r.startSeconds.toFixed(1)} s`.padStart(10)} | ${route.padEnd(6)} | ${String(m.p50).padStart(6)} | ${String(m.p99).padStart(6)} | ${m.rps.toFixed(0).padStart(6)} | ${String(m.ok).padStart(6)} | ${String(m.errors).padStart(6)} | ${route === 'gate' ? `${(m.p99 / Math.max(1, r.baseline.p99)).toFixed(2)}x` : '1.00x'}`,
+      );
+    }
+    console.log(`${r.label}: gate p99 ${r.gate.p99} ms ${r.gate.p99 < 20 ? 'meets' : 'MISSES'} the 20 ms target`);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().then(() => process.exit(0), e => {
+  console.error(e);
+  process.exit(1);
+});
