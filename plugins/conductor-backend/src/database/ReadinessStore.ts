@@ -36,8 +36,8 @@ function overrideFromRow(row: any): PromotionOverride {
 export class ReadinessStore {
   constructor(private readonly db: Knex) {}
 
-  async saveScore(score: StoredReadinessScore): Promise<void> {
-    await this.db('conductor_readiness_scores').insert({
+  async saveScore(score: StoredReadinessScore, db: Knex = this.db): Promise<void> {
+    await db('conductor_readiness_scores').insert({
       entity_ref: score.entityRef,
       score: score.score,
       components_json: JSON.stringify(score.components),
@@ -77,8 +77,19 @@ export class ReadinessStore {
     return rows.map((r: any) => ({ entityRef: r.entity_ref, score: Number(r.score), computedAt: toIso(r.computed_at) }));
   }
 
-  async recordDecision(decision: PromotionDecision, requestedBy: string): Promise<number> {
-    const [row] = await this.db('conductor_promotion_decisions')
+  /**
+   * Records a gate decision, and the score it was made on when that is new,
+   * in one transaction: one commit per gate call.
+   */
+  async recordDecision(decision: PromotionDecision, requestedBy: string, score?: StoredReadinessScore): Promise<number> {
+    return this.db.transaction(async tx => {
+      if (score) await this.saveScore(score, tx);
+      return this.insertDecision(tx, decision, requestedBy);
+    });
+  }
+
+  private async insertDecision(db: Knex, decision: PromotionDecision, requestedBy: string): Promise<number> {
+    const [row] = await db('conductor_promotion_decisions')
       .insert({
         entity_ref: decision.entityRef,
         environment: decision.environment,

@@ -9,7 +9,7 @@ import {
   computeReadiness,
 } from '@internal/plugin-conductor-common';
 import { EvidenceStore } from '../database/EvidenceStore';
-import { ReadinessStore } from '../database/ReadinessStore';
+import { ReadinessStore, StoredReadinessScore } from '../database/ReadinessStore';
 import { ReadinessSettings } from './readinessConfig';
 
 /** The portal path of an entity's Readiness tab. */
@@ -44,13 +44,21 @@ export class ReadinessService {
 
   /** Computes the score from the latest evidence and stores it when it is news. */
   async score(entityRef: string, now = new Date()): Promise<ReadinessScore> {
+    const { score, toStore } = await this.computeScore(entityRef, now);
+    if (toStore) await this.deps.store.saveScore(toStore);
+    return score;
+  }
+
+  /** The score, and what to store of it (undefined when it is no news). */
+  private async computeScore(entityRef: string, now: Date) {
     const facts = await this.deps.evidence.latest(entityRef);
     const score = computeReadiness(entityRef, facts, this.deps.settings.policy, now);
     const last = await this.deps.store.lastScore(entityRef);
-    if (!last || last.score !== score.score || now.getTime() - Date.parse(last.computedAt) > RESTORE_AFTER_MS) {
-      await this.deps.store.saveScore({ entityRef, score: score.score, components: score.components, computedAt: score.computedAt });
-    }
-    return score;
+    const news = !last || last.score !== score.score || now.getTime() - Date.parse(last.computedAt) > RESTORE_AFTER_MS;
+    return {
+      score,
+      toStore: news ? { entityRef, score: score.score, components: score.components, computedAt: score.computedAt } : undefined,
+    };
   }
 
   /** Components in the catalog with their owner, read page by page. */
@@ -132,13 +140,16 @@ export class ReadinessService {
     const base = { entityRef, environment: request.environment, version: request.version, threshold, decidedAt: now.toISOString() };
     let decision: PromotionDecision;
     let owner: string | undefined;
+    let toStore: StoredReadinessScore | undefined;
     try {
       const entity = await this.deps.catalog.getEntityByRef(entityRef, { credentials });
       if (!entity) {
         decision = { ...base, allowed: false, score: null, components: [], reasons: [`${entityRef} is not in the catalog`] };
       } else {
         owner = entity.relations?.find(r => r.type === 'ownedBy')?.targetRef;
-        const score = await this.score(entityRef, now);
+        const computed = await this.computeScore(entityRef, now);
+        const score = computed.score;
+        toStore = computed.toStore;
         const reasons: string[] = [];
         const maxAge = this.deps.settings.policy.maxEvidenceAgeDays;
         if (score.newestEvidenceAgeDays === undefined) {
@@ -175,7 +186,7 @@ export class ReadinessService {
         };
       }
     }
-    decision.decisionId = await this.deps.store.recordDecision(decision, requestedBy);
+    decision.decisionId = await this.deps.store.recordDecision(decision, requestedBy, toStore);
     // Never delays or fails the gate's answer.
     if (!decision.allowed) void this.notifyBlocked(decision, owner);
     return decision;
