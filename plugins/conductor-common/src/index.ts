@@ -7,3 +7,4 @@
 export * from './evidence';
 export * from './permissions';
 export * from './readiness';
+export * from './compliance';
