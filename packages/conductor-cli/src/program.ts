@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConductorRequestError, callConductor } from './client';
 import { parseFactArgument } from './facts';
+import { checkDirectory, formatSarif, formatText } from './controlsCheck';
 import type { PromotionDecision } from '@internal/plugin-conductor-common';
 
 /** Exit codes CI scripts can rely on. */
@@ -99,6 +100,29 @@ export async function runConductor(argv: string[], io: Io = { out: console.log, 
         }
       }
       exitCode = allowed ? EXIT.OK : EXIT.FAILED;
+    });
+
+  const controls = program.command('controls').description('compliance controls');
+  controls
+    .command('check')
+    .description('evaluate controls offline on a directory (exit 0 all pass, 1 a control fails, 2 error)')
+    .requiredOption('--dir <dir>', 'directory with catalog-info.yaml, controls.yaml or controls/, facts.json')
+    .option('--format <format>', 'text, json or sarif', 'text')
+    .action(async (opts: { dir: string; format: string }) => {
+      if (!['text', 'json', 'sarif'].includes(opts.format)) {
+        throw new ConductorRequestError(0, `--format ${opts.format}: must be text, json or sarif`);
+      }
+      const check = checkDirectory(opts.dir);
+      if (check.errors.length) {
+        for (const e of check.errors) io.err(e);
+        exitCode = EXIT.ERROR;
+        return;
+      }
+      if (opts.format === 'json') io.out(JSON.stringify(check.results, null, 2));
+      else if (opts.format === 'sarif') io.out(JSON.stringify(formatSarif(check), null, 2));
+      else formatText(check).forEach(l => io.out(l));
+      const failed = check.results.some(r => r.status === 'fail' || r.status === 'error');
+      exitCode = failed ? EXIT.FAILED : EXIT.OK;
     });
 
   try {
