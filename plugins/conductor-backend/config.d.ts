@@ -18,6 +18,13 @@ export interface Config {
         schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       };
     };
+    /** Continuous compliance: controls catalog and runs. */
+    compliance?: {
+      /** Controls catalog files (YAML, `controls: [...]`), relative to the backend's working directory. */
+      catalogFiles?: string[];
+      /** When the nightly run (evidence collection, then all controls) happens. Default 02:30 daily. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
     /** Production readiness score (PRS) and the promotion gate. */
     readiness?: {
       /**

@@ -19,6 +19,8 @@ import { EvidenceService } from './service/EvidenceService';
 import { ReadinessStore } from './database/ReadinessStore';
 import { ReadinessService } from './service/ReadinessService';
 import { readReadinessSettings } from './service/readinessConfig';
+import { ComplianceStore } from './database/ComplianceStore';
+import { ComplianceService } from './service/ComplianceService';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { createRouter } from './service/router';
 import { seedEvidence } from './service/seed';
@@ -35,6 +37,12 @@ const DEFAULT_SNAPSHOT_SCHEDULE = {
   frequency: { hours: 24 },
   timeout: { minutes: 15 },
   initialDelay: { minutes: 2 },
+};
+
+/** Nightly, after the evening's CI pushes. */
+const DEFAULT_COMPLIANCE_SCHEDULE = {
+  frequency: { cron: '30 2 * * *' },
+  timeout: { minutes: 30 },
 };
 
 /**
@@ -132,6 +140,32 @@ export const conductorPlugin = createBackendPlugin({
           },
         });
 
+        const complianceStore = new ComplianceStore(db);
+        const compliance = new ComplianceService({
+          files: (config.getOptionalStringArray('conductor.compliance.catalogFiles') ?? []).map(f => path.resolve(f)),
+          store: complianceStore,
+          evidence: store,
+          catalog,
+          logger,
+        });
+        await compliance.loadControls({ initial: true });
+        const nightlyConfig = config.getOptionalConfig('conductor.compliance.schedule');
+        await scheduler.scheduleTask({
+          id: 'conductor-compliance-nightly',
+          ...(nightlyConfig
+            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(nightlyConfig)
+            : DEFAULT_COMPLIANCE_SCHEDULE),
+          fn: async signal => {
+            try {
+              // Evidence first, so the run judges what is true tonight.
+              await collection.run(signal);
+              await compliance.run('nightly', await deps.auth.getOwnServiceCredentials());
+            } catch (e) {
+              logger.error(`Nightly compliance run failed: ${(e as Error).message}`);
+            }
+          },
+        });
+
         deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         deps.httpRouter.use(
           await createRouter({
@@ -142,6 +176,8 @@ export const conductorPlugin = createBackendPlugin({
             collection,
             readinessStore,
             readiness,
+            compliance,
+            complianceStore,
           }),
         );
       },

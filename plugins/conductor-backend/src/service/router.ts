@@ -4,7 +4,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   FACT_NAME_PATTERN,
@@ -20,6 +20,8 @@ import { EvidenceStore } from '../database/EvidenceStore';
 import { EvidenceService } from './EvidenceService';
 import { ReadinessStore } from '../database/ReadinessStore';
 import { ReadinessService } from './ReadinessService';
+import { ComplianceService } from './ComplianceService';
+import { ComplianceStore } from '../database/ComplianceStore';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -29,7 +31,11 @@ export interface RouterOptions {
   collection: EvidenceCollection;
   readiness: ReadinessService;
   readinessStore: ReadinessStore;
+  compliance: ComplianceService;
+  complianceStore: ComplianceStore;
 }
+
+
 
 const ENVIRONMENT = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be an environment name such as production');
 const ENTITY_REF = z.string().transform((ref, ctx) => {
@@ -51,6 +57,18 @@ const overrideBody = z.object({
   reason: z.string().trim().min(10, 'must say why, in at least 10 characters'),
   approver: z.string().regex(/^user:/, 'must be the user entity ref of who approved, e.g. user:default/alice'),
   expiresInHours: z.number().min(0.25).max(72, 'at most 72 hours: a longer exception is a threshold change'),
+}).strict();
+
+const evaluateBody = z.object({
+  entityRef: ENTITY_REF,
+  proposedFacts: z.array(z.unknown()).optional(),
+}).strict();
+const exemptionBody = z.object({
+  entityRef: ENTITY_REF,
+  controlId: z.string().min(1),
+  reason: z.string().trim().min(10, 'must say why, in at least 10 characters'),
+  approver: z.string().regex(/^user:/, 'must be the user entity ref of who approved, e.g. user:default/alice'),
+  expiresAt: z.string().datetime({ offset: true, message: 'must be an ISO-8601 timestamp' }),
 }).strict();
 
 /** Parses a body with a zod schema, or throws an InputError naming the field. */
@@ -78,7 +96,7 @@ export function sourceOf(credentials: BackstageCredentials): string {
 }
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, store, evidence, collection, readiness, readinessStore } = options;
+  const { httpAuth, permissions, store, evidence, collection, readiness, readinessStore, compliance, complianceStore } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
 
@@ -185,6 +203,62 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       history: (await readinessStore.scoreHistory(entityRef, 60)).map(h => ({ score: h.score, computedAt: h.computedAt })),
       decisions: await readinessStore.recentDecisions(entityRef, 10),
     });
+  });
+
+  router.get('/compliance/controls', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json(compliance.listControls());
+  });
+
+  // Re-reads the catalog files; on any error the loaded controls stay active.
+  router.post('/compliance/controls/reload', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json({ controls: await compliance.loadControls() });
+  });
+
+  router.post('/compliance/runs', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json(await compliance.run('manual', credentials));
+  });
+
+  // A dry run for a pull request: stores nothing.
+  router.post('/compliance/evaluate', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const body = parseBody(evaluateBody, req.body);
+    await authorizeRead(credentials, body.entityRef);
+    res.json(await compliance.evaluate(body, credentials));
+  });
+
+  router.get('/compliance/teams', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json(await compliance.teams());
+  });
+
+  router.post('/compliance/exemptions', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const body = parseBody(exemptionBody, req.body);
+    if (!compliance.knowsControl(body.controlId)) throw new InputError(`controlId: unknown control ${body.controlId}`);
+    if (Date.parse(body.expiresAt) <= Date.now()) throw new InputError('expiresAt: must be in the future');
+    const createdBy = credentials.principal.userEntityRef;
+    if (createdBy === body.approver) throw new InputError('approver: must be someone other than the person asking');
+    res.status(201).json(await complianceStore.createExemption({ ...body, createdBy, createdAt: new Date().toISOString() }));
+  });
+
+  router.delete('/compliance/exemptions/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const id = Number(req.params.id);
+    if (!Number.isInteger(id)) throw new InputError('id: must be an exemption id');
+    if (!(await complianceStore.revokeExemption(id, credentials.principal.userEntityRef, new Date()))) {
+      throw new NotFoundError(`exemption ${id} does not exist or is already revoked`);
+    }
+    res.status(204).end();
+  });
+
+  router.get('/compliance/:kind/:namespace/:name', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const entityRef = entityRefFrom(req.params);
+    await authorizeRead(credentials, entityRef);
+    res.json(await compliance.forEntity(entityRef));
   });
 
   return router;

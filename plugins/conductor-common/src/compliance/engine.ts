@@ -95,3 +95,25 @@ export function evaluateControls(
     }
   });
 }
+
+/** How much each severity counts in a score. @public */
+export const SEVERITY_WEIGHTS = { critical: 4, high: 3, medium: 2, low: 1 } as const;
+
+/**
+ * Severity-weighted compliance score of a set of results: the weight of
+ * passing and exempt controls over the weight of all applicable ones. Null
+ * when no control applies.
+ *
+ * @public
+ */
+export function complianceScore(results: ControlResult[]): number | null {
+  let total = 0;
+  let good = 0;
+  for (const r of results) {
+    if (r.status === 'not-applicable') continue;
+    const w = SEVERITY_WEIGHTS[r.severity];
+    total += w;
+    if (r.status === 'pass' || r.status === 'exempt') good += w;
+  }
+  return total === 0 ? null : Math.round((good / total) * 10_000) / 10_000;
+}

@@ -1,0 +1,142 @@
+import {
+  TestDatabases,
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { conductorPlugin } from './plugin';
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+const CONTROLS = `controls:
+  - id: SOC2-CC1.4
+    title: SBOM covers 95 %
+    severity: high
+    check: evidence.sbom_coverage >= 0.95
+  - id: SEC-MFA-01
+    title: MFA enforced
+    severity: critical
+    check: mfa.enforced
+  - id: POL-COV-90
+    title: policy coverage
+    severity: medium
+    appliesTo: { type: [service] }
+    check: policy.coverage >= 0.90
+`;
+
+const entities: Entity[] = ['orders-api', 'checkout-web'].map((name, i) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default' },
+  spec: { type: i === 0 ? 'service' : 'website', lifecycle: 'production', owner: 'group:default/payments' },
+  relations: [{ type: 'ownedBy', targetRef: 'group:default/payments' }, { type: 'partOf', targetRef: 'system:default/checkout' }],
+}));
+
+describe.each(databases.eachSupportedId())('continuous compliance on %p', databaseId => {
+  async function start() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conductor-controls-'));
+    const file = path.join(dir, 'controls.yaml');
+    fs.writeFileSync(file, CONTROLS);
+    const knex = await databases.init(databaseId);
+    const backend = await startTestBackend({
+      features: [
+        conductorPlugin,
+        catalogServiceMock.factory({ entities }),
+        mockServices.database.factory({ knex }),
+        mockServices.rootConfig.factory({
+          data: {
+            conductor: {
+              compliance: { catalogFiles: [file], schedule: { frequency: { hours: 24 }, timeout: { minutes: 1 }, initialDelay: { hours: 24 } } },
+              evidence: { collect: { schedule: { frequency: { hours: 24 }, timeout: { minutes: 1 }, initialDelay: { hours: 24 } } } },
+            },
+          },
+        }),
+      ],
+    });
+    return { server: backend.server, file };
+  }
+  const ci = { Authorization: mockCredentials.service.header() };
+  const alice = { Authorization: mockCredentials.user.header('user:default/alice') };
+  const push = (server: any, facts: object[]) =>
+    request(server).post('/api/conductor/evidence').set(ci).send({ entityRef: 'component:default/orders-api', facts }).expect(201);
+  const entity = async (server: any) => (await request(server).get('/api/conductor/compliance/component/default/orders-api').set(ci).expect(200)).body;
+
+  it('runs, scores by severity, and stores the delta and the controls that flipped', async () => {
+    const { server } = await start();
+    await push(server, [{ name: 'sbom.coverage', value: 0.81 }, { name: 'mfa.enforced', value: true }]);
+    const first = await request(server).post('/api/conductor/compliance/runs').set(ci).expect(200);
+    expect(first.body).toMatchObject({ entities: 2, controls: 3, flipped: 0 });
+
+    let e = await entity(server);
+    expect(e.results.map((r: any) => [r.controlId, r.status, r.message])).toEqual([
+      ['POL-COV-90', 'fail', 'no evidence for policy.coverage'],
+      ['SEC-MFA-01', 'pass', 'mfa.enforced = true; meets: mfa.enforced'],
+      ['SOC2-CC1.4', 'fail', 'sbom.coverage = 0.81; fails: evidence.sbom_coverage >= 0.95'],
+    ]);
+    expect(e.score).toBe(0.4444); // critical 4 of (4 + high 3 + medium 2)
+    expect(e.previousScore).toBeNull();
+
+    await push(server, [{ name: 'sbom.coverage', value: 0.97 }, { name: 'policy.coverage', value: 0.95 }]);
+    const second = await request(server).post('/api/conductor/compliance/runs').set(ci).expect(200);
+    expect(second.body.flipped).toBe(2);
+    e = await entity(server);
+    expect(e).toMatchObject({ score: 1, previousScore: 0.4444 });
+    expect(e.results.find((r: any) => r.controlId === 'SOC2-CC1.4')).toMatchObject({ status: 'pass', previousStatus: 'fail' });
+    expect(e.history.map((h: any) => h.score)).toEqual([0.4444, 1]);
+
+    const teams = await request(server).get('/api/conductor/compliance/teams').set(ci).expect(200);
+    expect(teams.body.teams[0]).toMatchObject({ ref: 'group:default/payments', history: [expect.anything(), expect.anything()] });
+  });
+
+  it('answers a dry run with proposed evidence and stores nothing', async () => {
+    const { server } = await start();
+    await push(server, [{ name: 'sbom.coverage', value: 0.81 }, { name: 'mfa.enforced', value: true }]);
+    const dry = await request(server).post('/api/conductor/compliance/evaluate').set(ci)
+      .send({ entityRef: 'component:default/orders-api', proposedFacts: [{ name: 'sbom.coverage', value: 0.99 }, { name: 'policy.coverage', value: 0.91 }] })
+      .expect(200);
+    expect(dry.body).toMatchObject({ dryRun: true, score: 1 });
+    const bad = await request(server).post('/api/conductor/compliance/evaluate').set(ci)
+      .send({ entityRef: 'component:default/orders-api', proposedFacts: [{ name: 'sbom.coverage', value: 'high' }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toBe('proposedFacts[0].value: sbom.coverage must be a number, got string');
+    expect((await entity(server)).runId).toBeNull();
+    expect((await request(server).get('/api/conductor/evidence/component/default/orders-api').set(ci)).body.facts.find((f: any) => f.name === 'sbom.coverage').value).toBe(0.81);
+  });
+
+  it('keeps the loaded controls when a reload finds errors, and names file, line and column', async () => {
+    const { server, file } = await start();
+    fs.writeFileSync(file, CONTROLS.replace('mfa.enforced\n', 'mfa.enforcd\n'));
+    const res = await request(server).post('/api/conductor/compliance/controls/reload').set(ci);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(`${file}:9:16 [SEC-MFA-01] check: No such key: enforcd`);
+    const controls = await request(server).get('/api/conductor/compliance/controls').set(ci).expect(200);
+    expect(controls.body.controls.map((c: any) => c.id)).toEqual(['SOC2-CC1.4', 'SEC-MFA-01', 'POL-COV-90']);
+  });
+
+  it('exempts with reason, approver and expiry, audits, and stops counting when revoked', async () => {
+    const { server } = await start();
+    await push(server, [{ name: 'sbom.coverage', value: 0.99 }, { name: 'mfa.enforced', value: false }, { name: 'policy.coverage', value: 0.95 }]);
+    const body = { entityRef: 'component:default/orders-api', controlId: 'SEC-MFA-01', reason: 'legacy IdP until the Q1 migration', approver: 'user:default/bob', expiresAt: new Date(Date.now() + 86_400_000).toISOString() };
+    await request(server).post('/api/conductor/compliance/exemptions').set(alice).send({ ...body, controlId: 'NOPE-1' }).expect(400);
+    await request(server).post('/api/conductor/compliance/exemptions').set(alice).send({ ...body, expiresAt: '2020-01-01T00:00:00Z' }).expect(400);
+    await request(server).post('/api/conductor/compliance/exemptions').set(ci).send(body).expect(403);
+    const created = await request(server).post('/api/conductor/compliance/exemptions').set(alice).send(body).expect(201);
+
+    await request(server).post('/api/conductor/compliance/runs').set(ci).expect(200);
+    let e = await entity(server);
+    expect(e.results.find((r: any) => r.controlId === 'SEC-MFA-01')).toMatchObject({ status: 'exempt' });
+    expect(e.score).toBe(1);
+
+    await request(server).delete(`/api/conductor/compliance/exemptions/${created.body.id}`).set(alice).expect(204);
+    await request(server).post('/api/conductor/compliance/runs').set(ci).expect(200);
+    e = await entity(server);
+    expect(e.results.find((r: any) => r.controlId === 'SEC-MFA-01')).toMatchObject({ status: 'fail', previousStatus: 'exempt' });
+    expect(e.exemptions[0]).toMatchObject({ createdBy: 'user:default/alice', revokedAt: expect.any(String) });
+  });
+});

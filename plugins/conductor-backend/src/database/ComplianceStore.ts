@@ -1,0 +1,139 @@
+import { ControlExemption, ControlResult } from '@internal/plugin-conductor-common';
+import { Knex } from 'knex';
+import { toIso } from './migrations';
+
+/** A result as stored: with the status it had before and since when it holds. */
+export interface StoredResult extends ControlResult {
+  previousStatus: string | null;
+  since: string;
+}
+
+export interface StoredExemption extends ControlExemption {
+  id: number;
+  createdBy: string;
+  createdAt: string;
+  revokedAt?: string;
+}
+
+export interface ScoreRow {
+  scope: 'entity' | 'team' | 'system';
+  ref: string;
+  score: number;
+  previousScore: number | null;
+}
+
+const chunks = <T>(xs: T[], n = 200) => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+
+/** Compliance runs, results, scores and exemptions. */
+export class ComplianceStore {
+  constructor(private readonly db: Knex) {}
+
+  async lastRunId(): Promise<number | undefined> {
+    const row = await this.db('conductor_compliance_runs').whereNotNull('finished_at').orderBy('id', 'desc').first('id');
+    return row ? Number(row.id) : undefined;
+  }
+
+  async resultsOfRun(runId: number, entityRef?: string): Promise<StoredResult[]> {
+    const q = this.db('conductor_compliance_results').where('run_id', runId);
+    if (entityRef) q.where('entity_ref', entityRef);
+    const rows = await q.orderBy(['entity_ref', 'control_id']);
+    return rows.map((r: any) => ({
+      controlId: r.control_id,
+      entityRef: r.entity_ref,
+      severity: r.severity,
+      status: r.status,
+      previousStatus: r.previous_status,
+      since: toIso(r.since),
+      message: r.message,
+      values: JSON.parse(r.values_json),
+      remediation: r.remediation ?? undefined,
+    }));
+  }
+
+  async scoresOfRun(runId: number, scope?: ScoreRow['scope']): Promise<ScoreRow[]> {
+    const q = this.db('conductor_compliance_scores').where('run_id', runId);
+    if (scope) q.where('scope', scope);
+    return (await q).map((r: any) => ({
+      scope: r.scope, ref: r.ref, score: Number(r.score), previousScore: r.previous_score === null ? null : Number(r.previous_score),
+    }));
+  }
+
+  /** Score of one ref per finished run, oldest first. */
+  async scoreHistory(scope: ScoreRow['scope'], ref: string, limit = 60) {
+    const rows = await this.db('conductor_compliance_scores as s')
+      .join('conductor_compliance_runs as r', 'r.id', 's.run_id')
+      .where({ 's.scope': scope, 's.ref': ref })
+      .whereNotNull('r.finished_at')
+      .orderBy('r.id', 'desc')
+      .limit(limit)
+      .select('r.id as runId', 'r.finished_at as at', 's.score as score');
+    return rows.reverse().map((r: any) => ({ runId: Number(r.runId), at: toIso(r.at), score: Number(r.score) }));
+  }
+
+  /** Stores a whole run in one transaction: a run is visible complete or not at all. */
+  async saveRun(run: { trigger: string; startedAt: Date; controls: number; entities: number; score: number | null; results: StoredResult[]; scores: ScoreRow[] }): Promise<number> {
+    return this.db.transaction(async tx => {
+      const [row] = await tx('conductor_compliance_runs')
+        .insert({ trigger: run.trigger, started_at: run.startedAt, finished_at: null, controls: run.controls, entities: run.entities, score: run.score })
+        .returning('id');
+      const runId = Number(typeof row === 'object' ? row.id : row);
+      for (const batch of chunks(run.results)) {
+        await tx('conductor_compliance_results').insert(batch.map(r => ({
+          run_id: runId, entity_ref: r.entityRef, control_id: r.controlId, severity: r.severity, status: r.status,
+          previous_status: r.previousStatus, since: new Date(r.since), message: r.message,
+          values_json: JSON.stringify(r.values), remediation: r.remediation ?? null,
+        })));
+      }
+      for (const batch of chunks(run.scores)) {
+        await tx('conductor_compliance_scores').insert(batch.map(s => ({
+          run_id: runId, scope: s.scope, ref: s.ref, score: s.score, previous_score: s.previousScore,
+        })));
+      }
+      await tx('conductor_compliance_runs').where('id', runId).update({ finished_at: new Date() });
+      return runId;
+    });
+  }
+
+  async activeExemptions(now: Date): Promise<StoredExemption[]> {
+    const rows = await this.db('conductor_compliance_exemptions').whereNull('revoked_at').where('expires_at', '>', now);
+    return rows.map(fromExemptionRow);
+  }
+
+  async exemptionsFor(entityRef: string): Promise<StoredExemption[]> {
+    return (await this.db('conductor_compliance_exemptions').where('entity_ref', entityRef).orderBy('id', 'desc')).map(fromExemptionRow);
+  }
+
+  async createExemption(e: Omit<StoredExemption, 'id'>): Promise<StoredExemption> {
+    return this.db.transaction(async tx => {
+      const [row] = await tx('conductor_compliance_exemptions').insert({
+        entity_ref: e.entityRef, control_id: e.controlId, reason: e.reason, approver: e.approver,
+        created_by: e.createdBy, created_at: new Date(e.createdAt), expires_at: new Date(e.expiresAt),
+      }).returning('id');
+      const id = Number(typeof row === 'object' ? row.id : row);
+      await tx('conductor_compliance_audit').insert({ action: 'create', exemption_id: id, actor: e.createdBy, at: new Date(e.createdAt), detail_json: JSON.stringify(e) });
+      return { ...e, id };
+    });
+  }
+
+  async revokeExemption(id: number, actor: string, at: Date): Promise<boolean> {
+    return this.db.transaction(async tx => {
+      const n = await tx('conductor_compliance_exemptions').where('id', id).whereNull('revoked_at').update({ revoked_at: at });
+      if (n) await tx('conductor_compliance_audit').insert({ action: 'revoke', exemption_id: id, actor, at, detail_json: '{}' });
+      return n > 0;
+    });
+  }
+
+  async audit(exemptionId: number) {
+    return (await this.db('conductor_compliance_audit').where('exemption_id', exemptionId).orderBy('id')).map((r: any) => ({
+      action: r.action, actor: r.actor, at: toIso(r.at),
+    }));
+  }
+}
+
+function fromExemptionRow(r: any): StoredExemption {
+  return {
+    id: Number(r.id), entityRef: r.entity_ref, controlId: r.control_id, reason: r.reason, approver: r.approver,
+    createdBy: r.created_by, createdAt: toIso(r.created_at), expiresAt: toIso(r.expires_at),
+    revokedAt: r.revoked_at ? toIso(r.revoked_at) : undefined,
+  };
+}

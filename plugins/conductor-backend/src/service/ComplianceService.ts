@@ -1,0 +1,186 @@
+import { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  CompiledControl,
+  ControlResult,
+  ControlSubject,
+  ControlsCatalogError,
+  EvidenceFact,
+  complianceScore,
+  evaluateControls,
+  formatCatalogError,
+  loadControlsCatalog,
+  validateEvidencePush,
+} from '@internal/plugin-conductor-common';
+import fs from 'node:fs/promises';
+import { ComplianceStore, ScoreRow, StoredResult } from '../database/ComplianceStore';
+import { EvidenceStore } from '../database/EvidenceStore';
+
+/** Thrown when a controls catalog has errors; carries each with its place. */
+export class ControlsCatalogInputError extends InputError {
+  constructor(readonly catalogErrors: ControlsCatalogError[]) {
+    super(catalogErrors.map(formatCatalogError).join('\n'));
+  }
+}
+
+function subjectOf(e: Entity): ControlSubject & { system?: string } {
+  const spec = (e.spec ?? {}) as Record<string, unknown>;
+  return {
+    entityRef: stringifyEntityRef(e),
+    kind: e.kind,
+    type: typeof spec.type === 'string' ? spec.type : undefined,
+    lifecycle: typeof spec.lifecycle === 'string' ? spec.lifecycle : undefined,
+    tags: e.metadata.tags,
+    owner: e.relations?.find(r => r.type === 'ownedBy')?.targetRef,
+    system: e.relations?.find(r => r.type === 'partOf' && r.targetRef.startsWith('system:'))?.targetRef,
+  };
+}
+
+/**
+ * Runs the controls catalog over the catalog's evidence, stores each run
+ * with its scores and deltas, and answers dry runs for pull requests.
+ */
+export class ComplianceService {
+  private controls: CompiledControl[] = [];
+  private loadErrors: ControlsCatalogError[] = [];
+
+  constructor(
+    private readonly deps: {
+      files: string[];
+      store: ComplianceStore;
+      evidence: EvidenceStore;
+      catalog: CatalogService;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /**
+   * (Re)reads the catalog files. With errors, the controls already loaded
+   * stay active and the errors are thrown; on first load the valid controls
+   * are used and the errors logged.
+   */
+  async loadControls(options: { initial?: boolean } = {}): Promise<number> {
+    const files = await Promise.all(this.deps.files.map(async file => ({ file, text: await fs.readFile(file, 'utf8') })));
+    const loaded = loadControlsCatalog(files);
+    if (loaded.errors.length) {
+      if (options.initial) {
+        this.controls = loaded.controls;
+        this.loadErrors = loaded.errors;
+        loaded.errors.forEach(e => this.deps.logger.error(`Controls catalog: ${formatCatalogError(e)}`));
+        return loaded.controls.length;
+      }
+      throw new ControlsCatalogInputError(loaded.errors);
+    }
+    this.controls = loaded.controls;
+    this.loadErrors = [];
+    return loaded.controls.length;
+  }
+
+  listControls() {
+    return {
+      controls: this.controls.map(({ evaluate, ...c }) => c),
+      errors: this.loadErrors.map(formatCatalogError),
+    };
+  }
+
+  private async subjects(credentials: BackstageCredentials) {
+    const out: Array<ReturnType<typeof subjectOf>> = [];
+    for await (const page of this.deps.catalog.streamEntities(
+      { filter: { kind: ['Component', 'API'] }, fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.tags', 'spec.type', 'spec.lifecycle', 'relations'] },
+      { credentials },
+    )) out.push(...page.map(subjectOf));
+    return out;
+  }
+
+  /** One full run: every applicable control on every component and API. */
+  async run(trigger: 'nightly' | 'manual', credentials: BackstageCredentials, now = new Date()) {
+    const subjects = await this.subjects(credentials);
+    const facts = await this.deps.evidence.latestForEntities(subjects.map(s => s.entityRef));
+    const exemptions = await this.deps.store.activeExemptions(now);
+    const lastRun = await this.deps.store.lastRunId();
+    const previous = new Map((lastRun ? await this.deps.store.resultsOfRun(lastRun) : []).map(r => [`${r.entityRef}|${r.controlId}`, r]));
+    const previousScores = new Map((lastRun ? await this.deps.store.scoresOfRun(lastRun) : []).map(s => [`${s.scope}|${s.ref}`, s.score]));
+
+    const results: StoredResult[] = [];
+    const groups = new Map<string, ControlResult[]>();
+    const add = (key: string, rs: ControlResult[]) => groups.set(key, [...(groups.get(key) ?? []), ...rs]);
+    for (const s of subjects) {
+      const rs = evaluateControls(this.controls, s, facts.get(s.entityRef) ?? [], { exemptions, now });
+      for (const r of rs) {
+        const prev = previous.get(`${r.entityRef}|${r.controlId}`);
+        results.push({ ...r, previousStatus: prev?.status ?? null, since: prev && prev.status === r.status ? prev.since : now.toISOString() });
+      }
+      add(`entity|${s.entityRef}`, rs);
+      if (s.owner) add(`team|${s.owner}`, rs);
+      if (s.system) add(`system|${s.system}`, rs);
+    }
+    const scores: ScoreRow[] = [];
+    for (const [key, rs] of groups) {
+      const score = complianceScore(rs);
+      if (score === null) continue;
+      const [scope, ref] = key.split('|') as [ScoreRow['scope'], string];
+      scores.push({ scope, ref, score, previousScore: previousScores.get(key) ?? null });
+    }
+    const score = complianceScore(results);
+    const runId = await this.deps.store.saveRun({ trigger, startedAt: now, controls: this.controls.length, entities: subjects.length, score, results, scores });
+    const flipped = results.filter(r => r.previousStatus && r.previousStatus !== r.status).length;
+    this.deps.logger.info(`Compliance run ${runId} (${trigger}): score ${score} over ${subjects.length} entities, ${flipped} control(s) flipped`);
+    return { runId, score, entities: subjects.length, controls: this.controls.length, flipped };
+  }
+
+  /**
+   * Evaluates one entity now, optionally with proposed evidence from a pull
+   * request laid over its latest facts. Stores nothing.
+   */
+  async evaluate(body: { entityRef: string; proposedFacts?: unknown[] }, credentials: BackstageCredentials, now = new Date()) {
+    const entity = await this.deps.catalog.getEntityByRef(body.entityRef, { credentials });
+    if (!entity) throw new NotFoundError(`entityRef: ${body.entityRef} is not in the catalog`);
+    const entityRef = stringifyEntityRef(entity);
+    const latest = new Map((await this.deps.evidence.latest(entityRef)).map(f => [f.name, f]));
+    if (body.proposedFacts?.length) {
+      const parsed = validateEvidencePush({ entityRef, facts: body.proposedFacts }, now);
+      if (!parsed.ok) {
+        throw new InputError(parsed.errors.map(e => `proposedFacts${e.field.slice('facts'.length)}: ${e.message}`).join('; '));
+      }
+      for (const f of parsed.facts) {
+        latest.set(f.name, { ...f, entityRef, source: 'proposed', recordedAt: now.toISOString() } as EvidenceFact);
+      }
+    }
+    const exemptions = (await this.deps.store.activeExemptions(now)).filter(e => e.entityRef === entityRef);
+    const results = evaluateControls(this.controls, subjectOf(entity), [...latest.values()], { exemptions, now });
+    return { entityRef, dryRun: true, score: complianceScore(results), results };
+  }
+
+  /** The entity's results in the latest run, its score trend and exemptions. */
+  async forEntity(entityRef: string) {
+    const runId = await this.deps.store.lastRunId();
+    const results = runId ? await this.deps.store.resultsOfRun(runId, entityRef) : [];
+    const scores = runId ? (await this.deps.store.scoresOfRun(runId, 'entity')).find(s => s.ref === entityRef) : undefined;
+    return {
+      entityRef,
+      runId: runId ?? null,
+      score: scores?.score ?? null,
+      previousScore: scores?.previousScore ?? null,
+      results,
+      history: await this.deps.store.scoreHistory('entity', entityRef),
+      exemptions: await this.deps.store.exemptionsFor(entityRef),
+    };
+  }
+
+  /** Team ranking of the latest run with each team's trend. */
+  async teams() {
+    const runId = await this.deps.store.lastRunId();
+    if (!runId) return { runId: null, teams: [] };
+    const teams = (await this.deps.store.scoresOfRun(runId, 'team')).sort((a, b) => b.score - a.score);
+    return {
+      runId,
+      teams: await Promise.all(teams.map(async t => ({ ...t, history: await this.deps.store.scoreHistory('team', t.ref) }))),
+    };
+  }
+
+  knowsControl(id: string) {
+    return this.controls.some(c => c.id === id);
+  }
+}
