@@ -71,3 +71,24 @@ test('the promotion gate allows a ready demo service, blocks a weak one, and the
   await expect(ranking).toContainText('group:default/payments');
   await page.screenshot({ path: 'node_modules/.cache/e2e-test-results/readiness-page.png', fullPage: true });
 });
+
+test('the Compliance tab shows passing and failing controls after a run', async ({ page, request }) => {
+  const headers = { Authorization: `Bearer ${process.env.CONDUCTOR_CI_TOKEN}` };
+  await expect(async () => {
+    const res = await request.get('/api/catalog/entities/by-name/component/default/orders-api', { headers });
+    expect(res.status()).toBe(200);
+  }).toPass({ timeout: 60_000 });
+  expect((await request.post('/api/conductor/evidence/collect', { headers })).status()).toBe(200);
+  const run = await request.post('/api/conductor/compliance/runs', { headers });
+  expect(run.status()).toBe(200);
+  expect((await run.json()).controls).toBeGreaterThanOrEqual(18);
+
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await page.goto('/catalog/default/component/orders-api/compliance');
+  const controls = page.getByRole('table', { name: 'controls' });
+  await expect(controls.getByRole('row').filter({ hasText: 'SOC2-CC1.4' })).toContainText('pass');
+  await expect(controls.getByRole('row').filter({ hasText: 'SOC2-CC1.4' })).toContainText('sbom.coverage = 0.97');
+  await expect(controls.getByRole('row').filter({ hasText: 'OPS-ALERTS-01' })).toContainText('no evidence for alerts.defined');
+  await page.screenshot({ path: 'node_modules/.cache/e2e-test-results/compliance-tab.png', fullPage: true });
+});

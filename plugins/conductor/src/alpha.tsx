@@ -31,6 +31,18 @@ export const entityEvidenceContent = EntityContentBlueprint.make({
   },
 });
 
+/** The "Compliance" tab: controls, score, trend. @alpha */
+export const entityComplianceContent = EntityContentBlueprint.make({
+  name: 'compliance',
+  params: {
+    path: '/compliance',
+    title: 'Compliance',
+    filter: 'kind:component',
+    loader: () =>
+      import('./components/ComplianceContent').then(m => <m.ComplianceContent />),
+  },
+});
+
 /** The "Readiness" tab: PRS gauge, components, next step, gate decisions. @alpha */
 export const entityReadinessContent = EntityContentBlueprint.make({
   name: 'readiness',
@@ -62,5 +74,5 @@ export const teamReadinessPage = PageBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'conductor',
-  extensions: [conductorApi, entityEvidenceContent, entityReadinessContent, teamReadinessPage],
+  extensions: [conductorApi, entityEvidenceContent, entityComplianceContent, entityReadinessContent, teamReadinessPage],
 });

@@ -9,3 +9,4 @@ export * from './api';
 export { EvidenceContent as EntityEvidenceContent } from './components/EvidenceContent';
 export { ReadinessContent as EntityReadinessContent } from './components/ReadinessContent';
 export { TeamReadinessPage } from './components/TeamReadinessPage';
+export { ComplianceContent as EntityComplianceContent } from './components/ComplianceContent';

@@ -5,6 +5,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ControlResult,
   FactHistoryResponse,
   LatestEvidenceResponse,
   PromotionDecision,
@@ -16,6 +17,23 @@ export interface EntityReadinessResponse extends ReadinessScore {
   thresholds: { production: number };
   history: Array<{ score: number; computedAt: string }>;
   decisions: Array<PromotionDecision & { requestedBy: string }>;
+}
+
+/** An entity's compliance in the latest run. @public */
+export interface EntityComplianceResponse {
+  entityRef: string;
+  runId: number | null;
+  score: number | null;
+  previousScore: number | null;
+  results: Array<ControlResult & { previousStatus: string | null; since: string }>;
+  history: Array<{ runId: number; at: string; score: number }>;
+  exemptions: Array<{ id: number; controlId: string; reason: string; approver: string; expiresAt: string; revokedAt?: string }>;
+}
+
+/** Compliance per team in the latest run. @public */
+export interface TeamComplianceResponse {
+  runId: number | null;
+  teams: Array<{ ref: string; score: number; previousScore: number | null; history: Array<{ runId: number; at: string; score: number }> }>;
 }
 
 /** Readiness aggregated per owning team. @public */
@@ -46,6 +64,8 @@ export interface ConductorApi {
   ): Promise<FactHistoryResponse>;
   getReadiness(entityRef: string): Promise<EntityReadinessResponse>;
   getTeamReadiness(): Promise<TeamReadinessResponse>;
+  getCompliance(entityRef: string): Promise<EntityComplianceResponse>;
+  getTeamCompliance(): Promise<TeamComplianceResponse>;
 }
 
 /** @public */
@@ -81,6 +101,14 @@ export class ConductorClient implements ConductorApi {
 
   getReadiness(entityRef: string) {
     return this.get<EntityReadinessResponse>(`/readiness/${entityPath(entityRef)}`);
+  }
+
+  getCompliance(entityRef: string) {
+    return this.get<EntityComplianceResponse>(`/compliance/${entityPath(entityRef)}`);
+  }
+
+  getTeamCompliance() {
+    return this.get<TeamComplianceResponse>('/compliance/teams');
   }
 
   getTeamReadiness() {

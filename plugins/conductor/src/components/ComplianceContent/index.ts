@@ -1,0 +1,1 @@
+export { ComplianceContent, formatDelta } from './ComplianceContent';
