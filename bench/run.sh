@@ -8,4 +8,4 @@ name="${1:?usage: bench/run.sh <gate>}"
 $YARN install --immutable >/dev/null
 export BENCH_POSTGRES_URL="$(bash scripts/postgres.sh start)"
 trap 'bash "$REPO_ROOT/scripts/postgres.sh" stop' EXIT
-NODE_ENV=production node -r @backstage/cli/config/nodeTransform.cjs "bench/$name/run.ts"
+NODE_ENV=production node --expose-gc -r @backstage/cli/config/nodeTransform.cjs "bench/$name/run.ts"

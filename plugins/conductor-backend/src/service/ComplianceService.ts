@@ -80,7 +80,7 @@ export class ComplianceService {
 
   listControls() {
     return {
-      controls: this.controls.map(({ evaluate, ...c }) => c),
+      controls: this.controls.map(({ evaluate, reads, ...c }) => ({ ...c, reads })),
       errors: this.loadErrors.map(formatCatalogError),
     };
   }

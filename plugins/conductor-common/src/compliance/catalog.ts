@@ -1,6 +1,6 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, Node } from 'yaml';
-import { controlsEnvironment } from './celEnvironment';
+import { controlsEnvironment, controlsEvaluationEnvironment, factsReadBy } from './celEnvironment';
 import {
   ControlDefinition,
   ControlScope,
@@ -15,6 +15,8 @@ const KNOWN_KEYS = ['id', 'title', 'description', 'severity', 'appliesTo', 'chec
 /** A control with its check parsed and type-checked, ready to evaluate. @public */
 export interface CompiledControl extends ControlDefinition {
   evaluate(context: Record<string, unknown>): unknown;
+  /** The facts the check reads, found once at load. */
+  reads: string[];
 }
 
 /** @public */
@@ -32,6 +34,7 @@ export interface ControlsCatalog {
  * @public
  */
 export function parseControlsFile(file: string, text: string, env: Environment = controlsEnvironment()): ControlsCatalog {
+  const evalEnv = controlsEvaluationEnvironment();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const errors: ControlsCatalogError[] = [];
@@ -116,7 +119,8 @@ export function parseControlsFile(file: string, text: string, env: Environment =
         } else if (typed.type !== 'bool' && typed.type !== 'dyn') {
           at(checkNode, `check: must be true or false, this expression is a ${typed.type}`, id, quote);
         } else {
-          evaluate = ctx => parsed(ctx);
+          const fast = evalEnv.parse(check);
+          evaluate = ctx => fast(ctx);
         }
       } catch (e) {
         const err = e as Error & { node?: { pos?: number } };
@@ -135,6 +139,7 @@ export function parseControlsFile(file: string, text: string, env: Environment =
       level: str('level'),
       source: { file, line: idPos.line, column: idPos.col },
       evaluate,
+      reads: factsReadBy(check!),
     });
   }
   return { controls, errors };

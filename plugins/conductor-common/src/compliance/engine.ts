@@ -1,6 +1,6 @@
 import { EvidenceFact } from '../evidence/types';
 import { CompiledControl } from './catalog';
-import { celContext, factsReadBy } from './celEnvironment';
+import { celContext } from './celEnvironment';
 import { ControlResult, ControlScope } from './types';
 
 /** What a control's scope is matched against. @public */
@@ -57,43 +57,68 @@ export function evaluateControls(
   options: { exemptions?: ControlExemption[]; now?: Date } = {},
 ): ControlResult[] {
   const now = options.now ?? new Date();
-  const byName = new Map(facts.map(f => [f.name, f]));
+  const byName = new Map<string, EvidenceFact>();
+  for (const f of facts) byName.set(f.name, f);
+  const exemptions = options.exemptions?.filter(
+    e => e.entityRef === subject.entityRef && Date.parse(e.expiresAt) > now.getTime(),
+  );
   let context: Record<string, unknown> | undefined;
-  return controls.map(control => {
-    const base = { controlId: control.id, entityRef: subject.entityRef, severity: control.severity, remediation: control.remediation };
+  const out: ControlResult[] = new Array(controls.length);
+  for (let i = 0; i < controls.length; i++) {
+    const control = controls[i];
+    const result: ControlResult = {
+      controlId: control.id,
+      entityRef: subject.entityRef,
+      status: 'pass',
+      severity: control.severity,
+      message: '',
+      values: {},
+      remediation: control.remediation,
+    };
+    out[i] = result;
     if (!controlApplies(control.appliesTo, subject)) {
-      return { ...base, status: 'not-applicable', message: 'out of the control\'s scope', values: {} };
+      result.status = 'not-applicable';
+      result.message = "out of the control's scope";
+      continue;
     }
-    const exemption = options.exemptions?.find(
-      e => e.controlId === control.id && e.entityRef === subject.entityRef && Date.parse(e.expiresAt) > now.getTime(),
-    );
+    const exemption = exemptions?.find(e => e.controlId === control.id);
     if (exemption) {
-      return {
-        ...base, status: 'exempt', values: {},
-        message: `exempt until ${exemption.expiresAt}, approved by ${exemption.approver}: ${exemption.reason}`,
-      };
+      result.status = 'exempt';
+      result.message = `exempt until ${exemption.expiresAt}, approved by ${exemption.approver}: ${exemption.reason}`;
+      continue;
     }
-    const read = factsReadBy(control.check);
-    const values = Object.fromEntries(read.filter(n => byName.has(n)).map(n => [n, byName.get(n)!.value]));
-    const missing = read.filter(n => !byName.has(n));
-    if (missing.length) {
-      return { ...base, status: 'fail', values, message: `no evidence for ${missing.join(', ')}` };
+    let missing: string | undefined;
+    let shown = '';
+    for (const name of control.reads) {
+      const f = byName.get(name);
+      if (!f) {
+        missing = missing ? `${missing}, ${name}` : name;
+        continue;
+      }
+      result.values[name] = f.value;
+      shown = shown ? `${shown}, ${name} = ${show(f.value)}` : `${name} = ${show(f.value)}`;
     }
-    const shown = Object.entries(values).map(([k, v]) => `${k} = ${show(v)}`).join(', ');
+    if (missing) {
+      result.status = 'fail';
+      result.message = `no evidence for ${missing}`;
+      continue;
+    }
     try {
       context ??= celContext(byName, now);
       const outcome = control.evaluate(context);
       if (typeof outcome !== 'boolean') {
-        return { ...base, status: 'error', values, message: `check returned ${show(outcome)}, not true or false` };
+        result.status = 'error';
+        result.message = `check returned ${show(outcome)}, not true or false`;
+      } else {
+        result.status = outcome ? 'pass' : 'fail';
+        result.message = `${shown || 'no facts read'}; ${outcome ? 'meets' : 'fails'}: ${control.check}`;
       }
-      return {
-        ...base, status: outcome ? 'pass' : 'fail', values,
-        message: `${shown || 'no facts read'}; ${outcome ? 'meets' : 'fails'}: ${control.check}`,
-      };
     } catch (e) {
-      return { ...base, status: 'error', values, message: `check failed to run: ${(e as Error).message.split('\n')[0]}` };
+      result.status = 'error';
+      result.message = `check failed to run: ${(e as Error).message.split('\n')[0]}`;
     }
-  });
+  }
+  return out;
 }
 
 /** How much each severity counts in a score. @public */
