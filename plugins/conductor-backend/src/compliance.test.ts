@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { conductorPlugin } from './plugin';
+import { QUIET_SCHEDULES } from './testSchedules';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
@@ -52,8 +53,8 @@ describe.each(databases.eachSupportedId())('continuous compliance on %p', databa
         mockServices.rootConfig.factory({
           data: {
             conductor: {
-              compliance: { catalogFiles: [file], schedule: { frequency: { hours: 24 }, timeout: { minutes: 1 }, initialDelay: { hours: 24 } } },
-              evidence: { collect: { schedule: { frequency: { hours: 24 }, timeout: { minutes: 1 }, initialDelay: { hours: 24 } } } },
+              ...QUIET_SCHEDULES,
+              compliance: { ...QUIET_SCHEDULES.compliance, catalogFiles: [file] },
             },
           },
         }),

@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { conductorPlugin } from './plugin';
+import { QUIET_SCHEDULES } from './testSchedules';
 
 const CI_TOKEN = 'ci-token-for-tests-0123456789';
 
@@ -98,7 +99,7 @@ describe('conductor backend plugin', () => {
               auth: { externalAccess: [{ type: 'static', options: { token: CI_TOKEN, subject: 'orders-pipeline' } }] },
               reading: { allow: [{ host: new URL(repoServer.base).host }] },
             },
-            conductor: { evidence: { collect: { schedule: { frequency: { hours: 24 }, timeout: { minutes: 1 }, initialDelay: { hours: 24 } } } } },
+            conductor: { ...QUIET_SCHEDULES },
           },
         }),
       ],

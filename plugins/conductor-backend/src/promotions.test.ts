@@ -10,6 +10,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { runConductor } from '@internal/conductor-cli/src/program';
 import request from 'supertest';
 import { conductorPlugin } from './plugin';
+import { QUIET_SCHEDULES } from './testSchedules';
 
 const CI_TOKEN = 'ci-token-for-gate-tests-0123';
 const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
@@ -45,7 +46,7 @@ async function startWithRealAuth(config: object = {}) {
       mockServices.rootConfig.factory({
         data: {
           backend: { auth: { externalAccess: [{ type: 'static', options: { token: CI_TOKEN, subject: 'release-pipeline' } }] } },
-          conductor: { evidence: { collect: { schedule: { frequency: { hours: 24 }, timeout: { minutes: 1 }, initialDelay: { hours: 24 } } } }, ...config },
+          conductor: { ...QUIET_SCHEDULES, ...config },
         },
       }),
     ],
@@ -167,7 +168,7 @@ describe('break-glass override', () => {
         conductorPlugin,
         catalog,
         mockServices.rootConfig.factory({
-          data: { conductor: { evidence: { collect: { schedule: { frequency: { hours: 24 }, timeout: { minutes: 1 }, initialDelay: { hours: 24 } } } } } },
+          data: { conductor: QUIET_SCHEDULES },
         }),
       ],
     });
