@@ -1,4 +1,14 @@
-import { expect, test } from '@playwright/test';
+import { Page, expect, test } from '@playwright/test';
+
+/** Signs in as guest, and waits until the portal shows its navigation. */
+async function signIn(page: Page) {
+  await page.goto('/');
+  await expect(async () => {
+    const enter = page.getByRole('button', { name: 'Enter' });
+    if (await enter.isVisible()) await enter.click();
+    await expect(page.getByRole('link', { name: 'Catalog', exact: true })).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
+}
 
 test('a demo component shows its evidence in the Evidence tab', async ({ page, request }) => {
   // Wait for the catalog to hold the demo component, then run the evidence
@@ -14,10 +24,7 @@ test('a demo component shows its evidence in the Evidence tab', async ({ page, r
   expect(collected.status()).toBe(200);
   expect((await collected.json()).entities).toBeGreaterThan(12);
 
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await enter.click();
+  await signIn(page);
 
   await page.goto('/catalog/default/component/orders-api/evidence');
   const table = page.getByRole('table', { name: 'latest evidence' });
@@ -55,8 +62,7 @@ test('the promotion gate allows a ready demo service, blocks a weak one, and the
   expect(weak.allowed).toBe(false);
   expect(weak.reasons[0]).toMatch(/^readiness 0\.\d+ is below the production threshold 0\.9$/);
 
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
+  await signIn(page);
   await page.goto('/catalog/default/component/refund-worker/readiness');
   await expect(page.getByText('Promotion to production blocked')).toBeVisible();
   await expect(page.getByRole('figure', { name: 'readiness gauge' })).toBeVisible();
@@ -83,8 +89,7 @@ test('the Compliance tab shows passing and failing controls after a run', async 
   expect(run.status()).toBe(200);
   expect((await run.json()).controls).toBeGreaterThanOrEqual(18);
 
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
+  await signIn(page);
   await page.goto('/catalog/default/component/orders-api/compliance');
   const controls = page.getByRole('table', { name: 'controls' });
   await expect(controls.getByRole('row').filter({ hasText: 'SOC2-CC1.4' })).toContainText('pass');
