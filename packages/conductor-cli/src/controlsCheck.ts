@@ -1,6 +1,6 @@
 import {
   ControlResult,
-  ControlSubject,
+  controlSubjectOf,
   ControlsCatalogError,
   EvidenceFact,
   evaluateControls,
@@ -20,18 +20,6 @@ export interface OfflineCheck {
   catalogFile: string;
 }
 
-function subjectOf(entity: Entity): ControlSubject {
-  const spec = (entity.spec ?? {}) as Record<string, unknown>;
-  const owner = typeof spec.owner === 'string' ? spec.owner : undefined;
-  return {
-    entityRef: stringifyEntityRef(entity),
-    kind: entity.kind,
-    type: typeof spec.type === 'string' ? spec.type : undefined,
-    lifecycle: typeof spec.lifecycle === 'string' ? spec.lifecycle : undefined,
-    tags: entity.metadata.tags,
-    owner: owner && !owner.includes(':') ? `group:default/${owner}` : owner,
-  };
-}
 
 /**
  * Runs the controls fully offline on a directory: `catalog-info.yaml`, the
@@ -84,7 +72,7 @@ export function checkDirectory(dir: string, now = new Date()): OfflineCheck {
     });
   }
   if (errors.length) return { results: [], errors, catalogFile };
-  const results = entities.flatMap(e => evaluateControls(catalog.controls, subjectOf(e), facts.get(stringifyEntityRef(e)) ?? [], { now }));
+  const results = entities.flatMap(e => evaluateControls(catalog.controls, controlSubjectOf(e), facts.get(stringifyEntityRef(e)) ?? [], { now }));
   return { results, errors, catalogFile };
 }
 

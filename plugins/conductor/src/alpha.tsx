@@ -2,6 +2,7 @@ import {
   ApiBlueprint,
   PageBlueprint,
   createFrontendPlugin,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
@@ -55,6 +56,9 @@ export const entityReadinessContent = EntityContentBlueprint.make({
   },
 });
 
+/** Where the Readiness page lives; also what puts it in the sidebar. @alpha */
+export const readinessRouteRef = createRouteRef();
+
 /** The "Readiness" page: PRS by team, ranked, with its trend. @alpha */
 export const teamReadinessPage = PageBlueprint.make({
   name: 'readiness',
@@ -62,6 +66,7 @@ export const teamReadinessPage = PageBlueprint.make({
     path: '/readiness',
     title: 'Readiness',
     icon: <SpeedIcon fontSize="inherit" />,
+    routeRef: readinessRouteRef,
     loader: () =>
       import('./components/TeamReadinessPage').then(m => <m.TeamReadinessPage />),
   },
@@ -74,5 +79,6 @@ export const teamReadinessPage = PageBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'conductor',
+  routes: { readiness: readinessRouteRef },
   extensions: [conductorApi, entityEvidenceContent, entityComplianceContent, entityReadinessContent, teamReadinessPage],
 });

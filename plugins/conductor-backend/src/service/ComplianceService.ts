@@ -1,14 +1,14 @@
 import { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   CompiledControl,
   ControlResult,
-  ControlSubject,
   ControlsCatalogError,
   EvidenceFact,
   complianceScore,
+  controlSubjectOf,
   evaluateControls,
   formatCatalogError,
   loadControlsCatalog,
@@ -25,18 +25,6 @@ export class ControlsCatalogInputError extends InputError {
   }
 }
 
-function subjectOf(e: Entity): ControlSubject & { system?: string } {
-  const spec = (e.spec ?? {}) as Record<string, unknown>;
-  return {
-    entityRef: stringifyEntityRef(e),
-    kind: e.kind,
-    type: typeof spec.type === 'string' ? spec.type : undefined,
-    lifecycle: typeof spec.lifecycle === 'string' ? spec.lifecycle : undefined,
-    tags: e.metadata.tags,
-    owner: e.relations?.find(r => r.type === 'ownedBy')?.targetRef,
-    system: e.relations?.find(r => r.type === 'partOf' && r.targetRef.startsWith('system:'))?.targetRef,
-  };
-}
 
 /**
  * Runs the controls catalog over the catalog's evidence, stores each run
@@ -86,11 +74,11 @@ export class ComplianceService {
   }
 
   private async subjects(credentials: BackstageCredentials) {
-    const out: Array<ReturnType<typeof subjectOf>> = [];
+    const out: Array<ReturnType<typeof controlSubjectOf>> = [];
     for await (const page of this.deps.catalog.streamEntities(
       { filter: { kind: ['Component', 'API'] }, fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.tags', 'spec.type', 'spec.lifecycle', 'relations'] },
       { credentials },
-    )) out.push(...page.map(subjectOf));
+    )) out.push(...page.map(controlSubjectOf));
     return out;
   }
 
@@ -149,7 +137,7 @@ export class ComplianceService {
       }
     }
     const exemptions = (await this.deps.store.activeExemptions(now)).filter(e => e.entityRef === entityRef);
-    const results = evaluateControls(this.controls, subjectOf(entity), [...latest.values()], { exemptions, now });
+    const results = evaluateControls(this.controls, controlSubjectOf(entity), [...latest.values()], { exemptions, now });
     return { entityRef, dryRun: true, score: complianceScore(results), results };
   }
 

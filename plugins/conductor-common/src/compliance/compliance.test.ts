@@ -3,7 +3,7 @@ import path from 'node:path';
 import { EvidenceFact } from '../evidence/types';
 import { formatCatalogError, loadControlsCatalog, parseControlsFile } from './catalog';
 import { factsReadBy } from './celEnvironment';
-import { evaluateControls } from './engine';
+import { controlSubjectOf, evaluateControls } from './engine';
 
 const now = new Date('2026-11-24T00:00:00Z');
 const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000).toISOString();
@@ -138,5 +138,20 @@ describe('factsReadBy', () => {
     expect(factsReadBy('evidence.sbom_coverage >= 0.95 && policy.coverage > 0.5')).toEqual(['policy.coverage', 'sbom.coverage']);
     expect(factsReadBy("resources.all(r, r.retention != '')")).toEqual(['resources.retention']);
     expect(factsReadBy('k6.last_run_age_days < 30.0')).toEqual(['k6.last_run']);
+  });
+});
+
+describe('controlSubjectOf', () => {
+  it('reads owner and system from relations, else from the spec', () => {
+    const base = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'x', namespace: 'default' } };
+    expect(controlSubjectOf({ ...base, spec: { type: 'service', lifecycle: 'production', owner: 'payments', system: 'checkout' } })).toEqual({
+      entityRef: 'component:default/x', kind: 'Component', type: 'service', lifecycle: 'production', tags: undefined,
+      owner: 'group:default/payments', system: 'system:default/checkout',
+    });
+    const stitched = controlSubjectOf({
+      ...base, spec: { owner: 'payments' },
+      relations: [{ type: 'ownedBy', targetRef: 'group:default/platform' }, { type: 'partOf', targetRef: 'system:default/identity' }],
+    });
+    expect([stitched.owner, stitched.system]).toEqual(['group:default/platform', 'system:default/identity']);
   });
 });

@@ -1,3 +1,4 @@
+import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { EvidenceFact } from '../evidence/types';
 import { CompiledControl } from './catalog';
 import { celContext } from './celEnvironment';
@@ -141,4 +142,32 @@ export function complianceScore(results: ControlResult[]): number | null {
     if (r.status === 'pass' || r.status === 'exempt') good += w;
   }
   return total === 0 ? null : Math.round((good / total) * 10_000) / 10_000;
+}
+
+/**
+ * What controls are matched against, read from a catalog entity: the owner
+ * and system from its relations when the catalog has stitched them, else
+ * from its spec (an entity read straight from catalog-info.yaml).
+ *
+ * @public
+ */
+export function controlSubjectOf(entity: Entity): ControlSubject & { system?: string } {
+  const spec = (entity.spec ?? {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const related = (type: string, kind: string) =>
+    entity.relations?.find(r => r.type === type && r.targetRef.startsWith(`${kind}:`))?.targetRef;
+  const fromSpec = (v: unknown, kind: string) => {
+    const s = str(v);
+    if (!s) return undefined;
+    return stringifyEntityRef(parseEntityRef(s, { defaultKind: kind, defaultNamespace: entity.metadata.namespace ?? 'default' }));
+  };
+  return {
+    entityRef: stringifyEntityRef(entity),
+    kind: entity.kind,
+    type: str(spec.type),
+    lifecycle: str(spec.lifecycle),
+    tags: entity.metadata.tags,
+    owner: related('ownedBy', 'group') ?? related('ownedBy', 'user') ?? fromSpec(spec.owner, 'group'),
+    system: related('partOf', 'system') ?? fromSpec(spec.system, 'system'),
+  };
 }

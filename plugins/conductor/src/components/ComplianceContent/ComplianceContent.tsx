@@ -56,7 +56,9 @@ export function ComplianceContent() {
           <Typography variant="h3" data-testid="compliance-score">
             {value.score === null ? 'n/a' : `${(value.score * 100).toFixed(1)} %`}
           </Typography>
-          <Typography variant="body1">{formatDelta(value.score, value.previousScore)} since the previous run</Typography>
+          <Typography variant="body1">
+            {value.previousScore === null ? 'first run' : `${formatDelta(value.score, value.previousScore)} since the previous run`}
+          </Typography>
           <Typography variant="body2" sx={{ mt: 1 }}>
             {count('pass')} passing, {count('fail')} failing, {count('error')} errors, {count('exempt')} exempt
           </Typography>
