@@ -22,6 +22,8 @@ export interface Config {
     compliance?: {
       /** Controls catalog files (YAML, `controls: [...]`), relative to the backend's working directory. */
       catalogFiles?: string[];
+      /** Teams whose score is below this after a run get a notification. Default 0.8. */
+      targetScore?: number;
       /** When the nightly run (evidence collection, then all controls) happens. Default 02:30 daily. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };

@@ -72,7 +72,8 @@ describe.each(databases.eachSupportedId())('continuous compliance on %p', databa
     const { server } = await start();
     await push(server, [{ name: 'sbom.coverage', value: 0.81 }, { name: 'mfa.enforced', value: true }]);
     const first = await request(server).post('/api/conductor/compliance/runs').set(ci).expect(200);
-    expect(first.body).toMatchObject({ entities: 2, controls: 3, flipped: 0 });
+    // payments scores below the default 0.8 target: its team is told.
+    expect(first.body).toMatchObject({ entities: 2, controls: 3, flipped: 0, teamsBelowTarget: ['group:default/payments'] });
 
     let e = await entity(server);
     expect(e.results.map((r: any) => [r.controlId, r.status, r.message])).toEqual([
@@ -86,6 +87,8 @@ describe.each(databases.eachSupportedId())('continuous compliance on %p', databa
     await push(server, [{ name: 'sbom.coverage', value: 0.97 }, { name: 'policy.coverage', value: 0.95 }]);
     const second = await request(server).post('/api/conductor/compliance/runs').set(ci).expect(200);
     expect(second.body.flipped).toBe(2);
+    // checkout-web still has no evidence, so the team stays below target (9 of 16).
+    expect(second.body.teamsBelowTarget).toEqual(['group:default/payments']);
     e = await entity(server);
     expect(e).toMatchObject({ score: 1, previousScore: 0.4444 });
     expect(e.results.find((r: any) => r.controlId === 'SOC2-CC1.4')).toMatchObject({ status: 'pass', previousStatus: 'fail' });

@@ -147,6 +147,8 @@ export const conductorPlugin = createBackendPlugin({
           evidence: store,
           catalog,
           logger,
+          targetScore: config.getOptionalNumber('conductor.compliance.targetScore'),
+          notifications: deps.notifications,
         });
         await compliance.loadControls({ initial: true });
         const nightlyConfig = config.getOptionalConfig('conductor.compliance.schedule');

@@ -7,6 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import SpeedIcon from '@mui/icons-material/Speed';
+import VerifiedUserIcon from '@mui/icons-material/VerifiedUser';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { ConductorClient, conductorApiRef } from './api';
 
@@ -72,6 +73,22 @@ export const teamReadinessPage = PageBlueprint.make({
   },
 });
 
+/** Where the Compliance page lives. @alpha */
+export const complianceRouteRef = createRouteRef();
+
+/** The "Compliance" page: teams ranked by compliance score, with trend. @alpha */
+export const teamCompliancePage = PageBlueprint.make({
+  name: 'compliance',
+  params: {
+    path: '/compliance',
+    title: 'Compliance',
+    icon: <VerifiedUserIcon fontSize="inherit" />,
+    routeRef: complianceRouteRef,
+    loader: () =>
+      import('./components/TeamCompliancePage').then(m => <m.TeamCompliancePage />),
+  },
+});
+
 /**
  * Maestro Conductor for the new frontend system.
  *
@@ -79,6 +96,6 @@ export const teamReadinessPage = PageBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'conductor',
-  routes: { readiness: readinessRouteRef },
-  extensions: [conductorApi, entityEvidenceContent, entityComplianceContent, entityReadinessContent, teamReadinessPage],
+  routes: { readiness: readinessRouteRef, compliance: complianceRouteRef },
+  extensions: [conductorApi, entityEvidenceContent, entityComplianceContent, entityReadinessContent, teamReadinessPage, teamCompliancePage],
 });

@@ -10,3 +10,4 @@ export { EvidenceContent as EntityEvidenceContent } from './components/EvidenceC
 export { ReadinessContent as EntityReadinessContent } from './components/ReadinessContent';
 export { TeamReadinessPage } from './components/TeamReadinessPage';
 export { ComplianceContent as EntityComplianceContent } from './components/ComplianceContent';
+export { TeamCompliancePage } from './components/TeamCompliancePage';

@@ -1,0 +1,1 @@
+export { TeamCompliancePage, toComplianceTrendRows } from './TeamCompliancePage';
