@@ -192,8 +192,16 @@ export class ReadinessService {
     return decision;
   }
 
+  /** When each entity/environment was last notified of a block: at most one a hour. */
+  private readonly notified = new Map<string, number>();
+
   private async notifyBlocked(decision: PromotionDecision, owner?: string) {
     if (!this.deps.notifications || !owner) return;
+    const key = `${decision.entityRef}|${decision.environment}`;
+    const now = Date.now();
+    if (now - (this.notified.get(key) ?? 0) < 3_600_000) return;
+    if (this.notified.size > 10_000) this.notified.clear();
+    this.notified.set(key, now);
     try {
       await this.deps.notifications.send({
         recipients: { type: 'entity', entityRef: owner },
