@@ -1,6 +1,7 @@
 import { ControlExemption, ControlResult } from '@internal/plugin-conductor-common';
 import { Knex } from 'knex';
 import { toIso } from './migrations';
+import { chunks, insertedId } from './util';
 
 /** A result as stored: with the status it had before and since when it holds. */
 export interface StoredResult extends ControlResult {
@@ -22,7 +23,6 @@ export interface ScoreRow {
   previousScore: number | null;
 }
 
-const chunks = <T>(xs: T[], n = 200) => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
 /** Compliance runs, results, scores and exemptions. */
 export class ComplianceStore {
@@ -76,7 +76,7 @@ export class ComplianceStore {
       const [row] = await tx('conductor_compliance_runs')
         .insert({ trigger: run.trigger, started_at: run.startedAt, finished_at: null, controls: run.controls, entities: run.entities, score: run.score })
         .returning('id');
-      const runId = Number(typeof row === 'object' ? row.id : row);
+      const runId = insertedId(row);
       for (const batch of chunks(run.results)) {
         await tx('conductor_compliance_results').insert(batch.map(r => ({
           run_id: runId, entity_ref: r.entityRef, control_id: r.controlId, severity: r.severity, status: r.status,
@@ -109,7 +109,7 @@ export class ComplianceStore {
         entity_ref: e.entityRef, control_id: e.controlId, reason: e.reason, approver: e.approver,
         created_by: e.createdBy, created_at: new Date(e.createdAt), expires_at: new Date(e.expiresAt),
       }).returning('id');
-      const id = Number(typeof row === 'object' ? row.id : row);
+      const id = insertedId(row);
       await tx('conductor_compliance_audit').insert({ action: 'create', exemption_id: id, actor: e.createdBy, at: new Date(e.createdAt), detail_json: JSON.stringify(e) });
       return { ...e, id };
     });

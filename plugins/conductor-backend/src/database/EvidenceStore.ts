@@ -1,6 +1,7 @@
 import { EvidenceFact, FactValue, FactValueType } from '@internal/plugin-conductor-common';
 import { Knex } from 'knex';
 import { toIso } from './migrations';
+import { chunks } from './util';
 
 /** A fact ready to be written, already validated and typed. */
 export interface EvidenceRecord {
@@ -22,13 +23,6 @@ interface EvidenceRow {
   recorded_at: unknown;
 }
 
-const CHUNK = 200;
-
-function chunks<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 function fromRow(row: EvidenceRow): EvidenceFact {
   return {

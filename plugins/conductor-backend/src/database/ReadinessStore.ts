@@ -5,6 +5,7 @@ import {
 } from '@internal/plugin-conductor-common';
 import { Knex } from 'knex';
 import { toIso } from './migrations';
+import { insertedId } from './util';
 
 /** A stored score, without the per-fact detail. */
 export interface StoredReadinessScore {
@@ -103,7 +104,7 @@ export class ReadinessStore {
         decided_at: new Date(decision.decidedAt),
       })
       .returning('id');
-    return Number(typeof row === 'object' ? row.id : row);
+    return insertedId(row);
   }
 
   async recentDecisions(entityRef: string, limit = 20): Promise<StoredDecision[]> {
@@ -138,7 +139,7 @@ export class ReadinessStore {
         expires_at: new Date(o.expiresAt),
       })
       .returning('id');
-    return { ...o, id: Number(typeof row === 'object' ? row.id : row) };
+    return { ...o, id: insertedId(row) };
   }
 
   /** The newest override for entity and environment that has not expired. */
