@@ -4,11 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  KNOWN_FACTS,
-  coerceFactValue,
-  inferFactType,
-} from '@internal/plugin-conductor-common';
+import { typeFactValue } from '@internal/plugin-conductor-common';
 import { EvidenceCollector } from '@internal/plugin-conductor-node';
 import { EvidenceRecord, EvidenceStore } from '../database/EvidenceStore';
 
@@ -69,18 +65,16 @@ export class EvidenceCollection {
       }
       const records: EvidenceRecord[] = [];
       for (const fact of facts) {
-        const known = KNOWN_FACTS[fact.name];
-        const type = known?.type ?? inferFactType(fact.value);
-        const coerced = type ? coerceFactValue(fact.name, type, fact.value, known ?? {}) : { error: `${fact.name}: unsupported value` };
-        if (!type || 'error' in coerced) {
+        const coerced = typeFactValue(fact.name, fact.value);
+        if ('error' in coerced) {
           summary.rejected++;
-          logger.warn(`Collector ${collector.id} produced a bad fact for ${fact.entityRef}: ${'error' in coerced ? coerced.error : ''}`);
+          logger.warn(`Collector ${collector.id} produced a bad fact for ${fact.entityRef}: ${coerced.error}`);
           continue;
         }
         records.push({
           entityRef: fact.entityRef,
           name: fact.name,
-          type,
+          type: coerced.type,
           value: coerced.value,
           source: `collector:${collector.id}`,
           observedAt: fact.observedAt ?? now,

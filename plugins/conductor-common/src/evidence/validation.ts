@@ -98,6 +98,24 @@ export function coerceFactValue(
   }
 }
 
+/**
+ * Types a fact's value: by the known-fact list when the name is known, from
+ * the value otherwise; returns it in stored form or says what is wrong. One
+ * rule for CI pushes and collectors alike.
+ *
+ * @public
+ */
+export function typeFactValue(
+  name: string,
+  value: unknown,
+): { type: FactValueType; value: FactValue } | { error: string } {
+  const known = KNOWN_FACTS[name];
+  const type = known?.type ?? inferFactType(value);
+  if (!type) return { error: `${name} has a value of unsupported type ${describe(value)}` };
+  const coerced = coerceFactValue(name, type, value, known ?? {});
+  return 'error' in coerced ? coerced : { type, value: coerced.value };
+}
+
 /** Parses and normalises an entity ref, or says why it cannot. */
 export function normalizeEntityRef(ref: unknown): string | { error: string } {
   if (typeof ref !== 'string' || ref.length === 0) {
@@ -152,13 +170,7 @@ export function validateEvidencePush(
         return;
       }
       seen.add(name);
-      const known = KNOWN_FACTS[name];
-      const type = known?.type ?? inferFactType(raw.value);
-      if (!type) {
-        errors.push({ field: `${at}.value`, message: `${name} has a value of unsupported type ${describe(raw.value)}` });
-        return;
-      }
-      const coerced = coerceFactValue(name, type, raw.value, known ?? {});
+      const coerced = typeFactValue(name, raw.value);
       if ('error' in coerced) {
         errors.push({ field: `${at}.value`, message: coerced.error });
         return;
@@ -177,7 +189,7 @@ export function validateEvidencePush(
         }
         observedAt = new Date(t).toISOString();
       }
-      facts.push({ name, type, value: coerced.value, observedAt });
+      facts.push({ name, type: coerced.type, value: coerced.value, observedAt });
     });
   }
   if (errors.length > 0 || typeof ref !== 'string') {
