@@ -1,4 +1,5 @@
 import {
+  SchedulerServiceTaskScheduleDefinition,
   coreServices,
   createBackendPlugin,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
@@ -101,20 +102,35 @@ export const conductorPlugin = createBackendPlugin({
             ...extraCollectors,
           ],
         });
-        const scheduleConfig = config.getOptionalConfig('conductor.evidence.collect.schedule');
-        await scheduler.scheduleTask({
-          id: 'conductor-evidence-collect',
-          ...(scheduleConfig
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)
-            : DEFAULT_COLLECT_SCHEDULE),
-          fn: async signal => {
-            try {
-              await collection.run(signal);
-            } catch (e) {
-              logger.error(`Evidence collection failed: ${(e as Error).message}`);
-            }
-          },
-        });
+        /**
+         * Schedules a task whose schedule is read from `configKey` (else
+         * `fallback`); the body logs its own failure and never throws out.
+         */
+        const schedule = (
+          id: string,
+          configKey: string,
+          fallback: SchedulerServiceTaskScheduleDefinition,
+          what: string,
+          body: (signal?: AbortSignal) => Promise<void>,
+        ) => {
+          const configured = config.getOptionalConfig(configKey);
+          return scheduler.scheduleTask({
+            id,
+            ...(configured ? readSchedulerServiceTaskScheduleDefinitionFromConfig(configured) : fallback),
+            fn: async signal => {
+              try {
+                await body(signal);
+              } catch (e) {
+                logger.error(`${what} failed: ${(e as Error).message}`);
+              }
+            },
+          });
+        };
+
+        await schedule('conductor-evidence-collect', 'conductor.evidence.collect.schedule', DEFAULT_COLLECT_SCHEDULE,
+          'Evidence collection', async signal => {
+            await collection.run(signal);
+          });
 
         const readiness = new ReadinessService({
           evidence: store,
@@ -124,21 +140,11 @@ export const conductorPlugin = createBackendPlugin({
           logger,
           notifications: deps.notifications,
         });
-        const snapshotConfig = config.getOptionalConfig('conductor.readiness.snapshot.schedule');
-        await scheduler.scheduleTask({
-          id: 'conductor-readiness-snapshot',
-          ...(snapshotConfig
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(snapshotConfig)
-            : DEFAULT_SNAPSHOT_SCHEDULE),
-          fn: async () => {
-            try {
-              const n = await readiness.snapshot(await deps.auth.getOwnServiceCredentials());
-              logger.info(`Readiness snapshot: scored ${n} component(s)`);
-            } catch (e) {
-              logger.error(`Readiness snapshot failed: ${(e as Error).message}`);
-            }
-          },
-        });
+        await schedule('conductor-readiness-snapshot', 'conductor.readiness.snapshot.schedule', DEFAULT_SNAPSHOT_SCHEDULE,
+          'Readiness snapshot', async () => {
+            const n = await readiness.snapshot(await deps.auth.getOwnServiceCredentials());
+            logger.info(`Readiness snapshot: scored ${n} component(s)`);
+          });
 
         const complianceStore = new ComplianceStore(db);
         const compliance = new ComplianceService({
@@ -151,22 +157,12 @@ export const conductorPlugin = createBackendPlugin({
           notifications: deps.notifications,
         });
         await compliance.loadControls({ initial: true });
-        const nightlyConfig = config.getOptionalConfig('conductor.compliance.schedule');
-        await scheduler.scheduleTask({
-          id: 'conductor-compliance-nightly',
-          ...(nightlyConfig
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(nightlyConfig)
-            : DEFAULT_COMPLIANCE_SCHEDULE),
-          fn: async signal => {
-            try {
-              // Evidence first, so the run judges what is true tonight.
-              await collection.run(signal);
-              await compliance.run('nightly', await deps.auth.getOwnServiceCredentials());
-            } catch (e) {
-              logger.error(`Nightly compliance run failed: ${(e as Error).message}`);
-            }
-          },
-        });
+        await schedule('conductor-compliance-nightly', 'conductor.compliance.schedule', DEFAULT_COMPLIANCE_SCHEDULE,
+          'Nightly compliance run', async signal => {
+            // Evidence first, so the run judges what is true tonight.
+            await collection.run(signal);
+            await compliance.run('nightly', await deps.auth.getOwnServiceCredentials());
+          });
 
         deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         deps.httpRouter.use(
