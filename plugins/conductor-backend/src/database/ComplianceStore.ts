@@ -50,9 +50,10 @@ export class ComplianceStore {
     }));
   }
 
-  async scoresOfRun(runId: number, scope?: ScoreRow['scope']): Promise<ScoreRow[]> {
+  async scoresOfRun(runId: number, scope?: ScoreRow['scope'], ref?: string): Promise<ScoreRow[]> {
     const q = this.db('conductor_compliance_scores').where('run_id', runId);
     if (scope) q.where('scope', scope);
+    if (ref) q.where('ref', ref);
     return (await q).map((r: any) => ({
       scope: r.scope, ref: r.ref, score: Number(r.score), previousScore: r.previous_score === null ? null : Number(r.previous_score),
     }));

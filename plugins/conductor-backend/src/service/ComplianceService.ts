@@ -172,7 +172,8 @@ export class ComplianceService {
   async forEntity(entityRef: string) {
     const runId = await this.deps.store.lastRunId();
     const results = runId ? await this.deps.store.resultsOfRun(runId, entityRef) : [];
-    const scores = runId ? (await this.deps.store.scoresOfRun(runId, 'entity')).find(s => s.ref === entityRef) : undefined;
+    // One row by primary key, not every entity's score of the run.
+    const [scores] = runId ? await this.deps.store.scoresOfRun(runId, 'entity', entityRef) : [];
     return {
       entityRef,
       runId: runId ?? null,
