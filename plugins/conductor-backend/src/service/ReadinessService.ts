@@ -81,24 +81,31 @@ export class ReadinessService {
    * the daily snapshot the team trend is drawn from.
    */
   async snapshot(credentials: BackstageCredentials, now = new Date()): Promise<number> {
+    const scored = await this.scoreAllComponents(credentials, now);
+    for (const { score: s } of scored) {
+      await this.deps.store.saveScore({ entityRef: s.entityRef, score: s.score, components: s.components, computedAt: s.computedAt });
+    }
+    return scored.length;
+  }
+
+  /** Every component's score from its latest evidence, with its owner. */
+  private async scoreAllComponents(credentials: BackstageCredentials, now: Date) {
     const owners = await this.componentOwners(credentials);
     const facts = await this.deps.evidence.latestForEntities([...owners.keys()]);
-    for (const ref of owners.keys()) {
-      const s = computeReadiness(ref, facts.get(ref) ?? [], this.deps.settings.policy, now);
-      await this.deps.store.saveScore({ entityRef: ref, score: s.score, components: s.components, computedAt: s.computedAt });
-    }
-    return owners.size;
+    return [...owners].map(([ref, owner]) => ({
+      owner,
+      score: computeReadiness(ref, facts.get(ref) ?? [], this.deps.settings.policy, now),
+    }));
   }
 
   /** Readiness per owning team: current ranking and the daily trend of stored scores. */
   async teams(credentials: BackstageCredentials, now = new Date()) {
-    const owners = await this.componentOwners(credentials);
-    const facts = await this.deps.evidence.latestForEntities([...owners.keys()]);
+    const scored = await this.scoreAllComponents(credentials, now);
+    const owners = new Map(scored.map(x => [x.score.entityRef, x.owner]));
     const threshold = this.thresholdFor('production');
     const byTeam = new Map<string, Array<{ entityRef: string; score: number }>>();
-    for (const [ref, owner] of owners) {
-      const s = computeReadiness(ref, facts.get(ref) ?? [], this.deps.settings.policy, now);
-      byTeam.set(owner, [...(byTeam.get(owner) ?? []), { entityRef: ref, score: s.score }]);
+    for (const { owner, score: s } of scored) {
+      byTeam.set(owner, [...(byTeam.get(owner) ?? []), { entityRef: s.entityRef, score: s.score }]);
     }
     const avg = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10_000) / 10_000;
     const teams = [...byTeam.entries()]
