@@ -18,6 +18,7 @@ import { EvidenceStore } from './database/EvidenceStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { EvidenceService } from './service/EvidenceService';
 import { ReadinessStore } from './database/ReadinessStore';
+import { AlertSender } from './service/AlertSender';
 import { ReadinessService } from './service/ReadinessService';
 import { readReadinessSettings } from './service/readinessConfig';
 import { ComplianceStore } from './database/ComplianceStore';
@@ -132,13 +133,14 @@ export const conductorPlugin = createBackendPlugin({
             await collection.run(signal);
           });
 
+        const alerts = new AlertSender(deps.notifications, logger);
         const readiness = new ReadinessService({
           evidence: store,
           store: readinessStore,
           catalog,
           settings: readinessSettings,
           logger,
-          notifications: deps.notifications,
+          alerts,
         });
         await schedule('conductor-readiness-snapshot', 'conductor.readiness.snapshot.schedule', DEFAULT_SNAPSHOT_SCHEDULE,
           'Readiness snapshot', async () => {
@@ -154,7 +156,7 @@ export const conductorPlugin = createBackendPlugin({
           catalog,
           logger,
           targetScore: config.getOptionalNumber('conductor.compliance.targetScore'),
-          notifications: deps.notifications,
+          alerts,
         });
         await compliance.loadControls({ initial: true });
         await schedule('conductor-compliance-nightly', 'conductor.compliance.schedule', DEFAULT_COMPLIANCE_SCHEDULE,

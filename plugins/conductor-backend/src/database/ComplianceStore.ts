@@ -1,6 +1,6 @@
 import { ControlExemption, ControlResult } from '@internal/plugin-conductor-common';
 import { Knex } from 'knex';
-import { toIso } from './migrations';
+import { toIso, toScore } from './migrations';
 import { chunks, insertedId } from './util';
 
 /** A result as stored: with the status it had before and since when it holds. */
@@ -55,7 +55,7 @@ export class ComplianceStore {
     if (scope) q.where('scope', scope);
     if (ref) q.where('ref', ref);
     return (await q).map((r: any) => ({
-      scope: r.scope, ref: r.ref, score: Number(r.score), previousScore: r.previous_score === null ? null : Number(r.previous_score),
+      scope: r.scope, ref: r.ref, score: toScore(r.score), previousScore: r.previous_score === null ? null : toScore(r.previous_score),
     }));
   }
 
@@ -68,7 +68,7 @@ export class ComplianceStore {
       .orderBy('r.id', 'desc')
       .limit(limit)
       .select('r.id as runId', 'r.finished_at as at', 's.score as score');
-    return rows.reverse().map((r: any) => ({ runId: Number(r.runId), at: toIso(r.at), score: Number(r.score) }));
+    return rows.reverse().map((r: any) => ({ runId: Number(r.runId), at: toIso(r.at), score: toScore(r.score) }));
   }
 
   /** Stores a whole run in one transaction: a run is visible complete or not at all. */

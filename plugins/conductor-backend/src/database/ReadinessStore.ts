@@ -4,8 +4,8 @@ import {
   ReadinessComponentScore,
 } from '@internal/plugin-conductor-common';
 import { Knex } from 'knex';
-import { toIso } from './migrations';
-import { insertedId } from './util';
+import { toIso, toScore } from './migrations';
+import { chunks, insertedId } from './util';
 
 /** A stored score, without the per-fact detail. */
 export interface StoredReadinessScore {
@@ -13,6 +13,40 @@ export interface StoredReadinessScore {
   score: number;
   components: ReadinessComponentScore[];
   computedAt: string;
+}
+
+/** A stored score younger than this is not stored again when unchanged. */
+const RESTORE_AFTER_MS = 60 * 60_000;
+
+/** A gate decision to record, with who asked and the score it was made on. */
+export interface DecisionToRecord {
+  decision: PromotionDecision;
+  requestedBy: string;
+  score?: StoredReadinessScore;
+}
+
+function scoreRow(score: StoredReadinessScore) {
+  return {
+    entity_ref: score.entityRef,
+    score: score.score,
+    components_json: JSON.stringify(score.components),
+    computed_at: new Date(score.computedAt),
+  };
+}
+
+function decisionRow(decision: PromotionDecision, requestedBy: string) {
+  return {
+    entity_ref: decision.entityRef,
+    environment: decision.environment,
+    version: decision.version ?? null,
+    allowed: decision.allowed,
+    score: decision.score,
+    threshold: decision.threshold,
+    reasons_json: JSON.stringify(decision.reasons),
+    requested_by: requestedBy,
+    override_id: decision.override?.id ?? null,
+    decided_at: new Date(decision.decidedAt),
+  };
 }
 
 /** A decision as stored, with who asked. */
@@ -37,33 +71,56 @@ function overrideFromRow(row: any): PromotionOverride {
 export class ReadinessStore {
   constructor(private readonly db: Knex) {}
 
-  async saveScore(score: StoredReadinessScore, db: Knex = this.db): Promise<void> {
-    await db('conductor_readiness_scores').insert({
-      entity_ref: score.entityRef,
-      score: score.score,
-      components_json: JSON.stringify(score.components),
-      computed_at: new Date(score.computedAt),
-    });
+  /** Stores scores as given (the daily snapshot), many rows per statement. */
+  async saveScores(scores: StoredReadinessScore[], db: Knex = this.db): Promise<void> {
+    for (const batch of chunks(scores.map(scoreRow))) {
+      await db('conductor_readiness_scores').insert(batch);
+    }
   }
 
-  async lastScore(entityRef: string): Promise<StoredReadinessScore | undefined> {
-    const [row] = await this.scoreRows(entityRef, 1);
-    return row;
+  /**
+   * Stores the scores that are news: the entity has no stored score from the
+   * last hour, or the newest one differs. Keeps the history meaningful when
+   * a gate is asked the same thing hundreds of times an hour.
+   * Returns how many were stored.
+   */
+  async saveScoresIfNews(scores: StoredReadinessScore[], db: Knex = this.db): Promise<number> {
+    if (scores.length === 0) return 0;
+    const candidates = new Map(scores.map(s => [s.entityRef, s]));
+    const since = Math.min(...scores.map(s => Date.parse(s.computedAt))) - RESTORE_AFTER_MS;
+    const newest = new Map<string, { score: number; at: number }>();
+    for (const refs of chunks([...candidates.keys()], 500)) {
+      const rows = await db('conductor_readiness_scores')
+        .select('entity_ref', 'score', 'computed_at')
+        .whereIn('entity_ref', refs)
+        .where('computed_at', '>', new Date(since));
+      for (const r of rows) {
+        const at = Date.parse(toIso(r.computed_at));
+        const seen = newest.get(r.entity_ref);
+        if (!seen || at >= seen.at) newest.set(r.entity_ref, { score: toScore(r.score), at });
+      }
+    }
+    const news = [...candidates.values()].filter(s => {
+      const last = newest.get(s.entityRef);
+      return (
+        !last ||
+        last.score !== s.score ||
+        Date.parse(s.computedAt) - last.at > RESTORE_AFTER_MS
+      );
+    });
+    await this.saveScores(news, db);
+    return news.length;
   }
 
   /** Scores of one entity, newest first. */
   async scoreHistory(entityRef: string, limit = 100): Promise<StoredReadinessScore[]> {
-    return this.scoreRows(entityRef, limit);
-  }
-
-  private async scoreRows(entityRef: string, limit: number) {
     const rows = await this.db('conductor_readiness_scores')
       .where('entity_ref', entityRef)
       .orderBy([{ column: 'computed_at', order: 'desc' }, { column: 'id', order: 'desc' }])
       .limit(limit);
     return rows.map((r: any) => ({
       entityRef: r.entity_ref,
-      score: Number(r.score),
+      score: toScore(r.score),
       components: JSON.parse(r.components_json),
       computedAt: toIso(r.computed_at),
     }));
@@ -75,36 +132,30 @@ export class ReadinessStore {
       .select('entity_ref', 'score', 'computed_at')
       .where('computed_at', '>=', since)
       .orderBy('computed_at');
-    return rows.map((r: any) => ({ entityRef: r.entity_ref, score: Number(r.score), computedAt: toIso(r.computed_at) }));
+    return rows.map((r: any) => ({ entityRef: r.entity_ref, score: toScore(r.score), computedAt: toIso(r.computed_at) }));
   }
 
   /**
-   * Records a gate decision, and the score it was made on when that is new,
-   * in one transaction: one commit per gate call.
+   * Records gate decisions, and the scores they were made on when those are
+   * news, in one transaction. Returns the decision ids in the given order.
    */
-  async recordDecision(decision: PromotionDecision, requestedBy: string, score?: StoredReadinessScore): Promise<number> {
+  async recordDecisions(entries: DecisionToRecord[]): Promise<number[]> {
+    if (entries.length === 0) return [];
     return this.db.transaction(async tx => {
-      if (score) await this.saveScore(score, tx);
-      return this.insertDecision(tx, decision, requestedBy);
+      await this.saveScoresIfNews(
+        entries.flatMap(e => (e.score ? [e.score] : [])),
+        tx,
+      );
+      const ids: number[] = [];
+      for (const batch of chunks(entries)) {
+        const rows = await tx('conductor_promotion_decisions')
+          .insert(batch.map(e => decisionRow(e.decision, e.requestedBy)))
+          .returning('id');
+        // One statement numbers its rows in order on both databases.
+        ids.push(...rows.map(insertedId).sort((a, b) => a - b));
+      }
+      return ids;
     });
-  }
-
-  private async insertDecision(db: Knex, decision: PromotionDecision, requestedBy: string): Promise<number> {
-    const [row] = await db('conductor_promotion_decisions')
-      .insert({
-        entity_ref: decision.entityRef,
-        environment: decision.environment,
-        version: decision.version ?? null,
-        allowed: decision.allowed,
-        score: decision.score,
-        threshold: decision.threshold,
-        reasons_json: JSON.stringify(decision.reasons),
-        requested_by: requestedBy,
-        override_id: decision.override?.id ?? null,
-        decided_at: new Date(decision.decidedAt),
-      })
-      .returning('id');
-    return insertedId(row);
   }
 
   async recentDecisions(entityRef: string, limit = 20): Promise<StoredDecision[]> {
@@ -118,8 +169,8 @@ export class ReadinessStore {
       environment: r.environment,
       version: r.version ?? undefined,
       allowed: !!r.allowed,
-      score: r.score === null ? null : Number(r.score),
-      threshold: Number(r.threshold),
+      score: r.score === null ? null : toScore(r.score),
+      threshold: toScore(r.threshold),
       components: [],
       reasons: JSON.parse(r.reasons_json),
       requestedBy: r.requested_by,

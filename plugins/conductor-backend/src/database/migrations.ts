@@ -14,10 +14,36 @@ export async function applyDatabaseMigrations(
   database: DatabaseService,
 ): Promise<Knex> {
   const client = await database.getClient();
+  await tuneSqlite(client);
   if (!database.migrations?.skip) {
     await client.migrate.latest({ directory: migrationsDir });
   }
   return client;
+}
+
+/**
+ * On a file SQLite database, switches to write-ahead logging with
+ * `synchronous = NORMAL`: a commit then no longer waits for fsync. That
+ * matters because better-sqlite3 is synchronous, so every fsync stalls the
+ * whole backend's event loop (the gate's decision log commits on each call).
+ * A power loss may drop the last commits but never corrupts the file;
+ * PostgreSQL remains the production database. Knex keeps one SQLite
+ * connection; a connection it re-creates gets the same settings.
+ */
+async function tuneSqlite(client: Knex): Promise<void> {
+  if (!/sqlite/.test(String(client.client.config.client))) return;
+  const tune = (conn: { pragma?: (s: string) => unknown; memory?: boolean }) => {
+    if (typeof conn.pragma !== 'function' || conn.memory) return;
+    conn.pragma('journal_mode = WAL');
+    conn.pragma('synchronous = NORMAL');
+  };
+  client.client.pool.on('createSuccess', (_id: unknown, conn: any) => tune(conn));
+  const conn = await client.client.acquireConnection();
+  try {
+    tune(conn);
+  } finally {
+    await client.client.releaseConnection(conn);
+  }
 }
 
 /** Converts what the driver returns for a timestamp column to ISO-8601. */
@@ -31,4 +57,13 @@ export function toIso(value: unknown): string {
       : new Date(value).toISOString();
   }
   throw new Error(`Unexpected timestamp value ${String(value)}`);
+}
+
+/**
+ * Reads a stored score. Scores are kept to 4 decimals, but PostgreSQL stores
+ * a `float` column as float4 (0.8123 reads back as 0.81230002...), so the
+ * value is rounded back to the precision it was written with.
+ */
+export function toScore(value: unknown): number {
+  return Math.round(Number(value) * 1e4) / 1e4;
 }

@@ -2,7 +2,7 @@ import { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-a
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { NotificationService } from '@backstage/plugin-notifications-node';
+import { AlertSender } from './AlertSender';
 import {
   CompiledControl,
   ControlResult,
@@ -44,7 +44,7 @@ export class ComplianceService {
       logger: LoggerService;
       /** Teams below this score are told after each run. Default 0.8. */
       targetScore?: number;
-      notifications?: NotificationService;
+      alerts?: AlertSender;
     },
   ) {}
 
@@ -120,29 +120,25 @@ export class ComplianceService {
     const flipped = results.filter(r => r.previousStatus && r.previousStatus !== r.status).length;
     const target = this.deps.targetScore ?? 0.8;
     const teamsBelowTarget = scores.filter(s => s.scope === 'team' && s.score < target).map(s => s.ref).sort();
-    for (const team of teamsBelowTarget) void this.notifyBelowTarget(team, scores.find(s => s.scope === 'team' && s.ref === team)!, target);
+    for (const team of teamsBelowTarget) this.notifyBelowTarget(team, scores.find(s => s.scope === 'team' && s.ref === team)!, target);
     this.deps.logger.info(`Compliance run ${runId} (${trigger}): score ${score} over ${subjects.length} entities, ${flipped} control(s) flipped`);
     return { runId, score, entities: subjects.length, controls: this.controls.length, flipped, teamsBelowTarget };
   }
 
   /** The "compliance score < target" alert, one per team, updated each run. */
-  private async notifyBelowTarget(team: string, row: ScoreRow, target: number) {
-    if (!this.deps.notifications) return;
-    try {
-      await this.deps.notifications.send({
-        recipients: { type: 'entity', entityRef: team },
-        payload: {
-          title: `Compliance score ${(row.score * 100).toFixed(1)} % is below the ${(target * 100).toFixed(0)} % target`,
-          description: row.previousScore === null ? 'First run.' : `Previous run: ${(row.previousScore * 100).toFixed(1)} %.`,
-          link: '/compliance',
-          severity: 'high',
-          topic: 'conductor.compliance.below-target',
-          scope: `conductor.compliance.below-target:${team}`,
-        },
-      });
-    } catch (e) {
-      this.deps.logger.warn(`Could not notify ${team} of its compliance score: ${(e as Error).message}`);
-    }
+  private notifyBelowTarget(team: string, row: ScoreRow, target: number) {
+    const key = `conductor.compliance.below-target:${team}`;
+    this.deps.alerts?.enqueue(key, {
+      recipients: { type: 'entity', entityRef: team },
+      payload: {
+        title: `Compliance score ${(row.score * 100).toFixed(1)} % is below the ${(target * 100).toFixed(0)} % target`,
+        description: row.previousScore === null ? 'First run.' : `Previous run: ${(row.previousScore * 100).toFixed(1)} %.`,
+        link: '/compliance',
+        severity: 'high',
+        topic: 'conductor.compliance.below-target',
+        scope: key,
+      },
+    });
   }
 
   /**

@@ -1,7 +1,6 @@
 import { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   PromotionCheckRequest,
   PromotionDecision,
@@ -9,7 +8,9 @@ import {
   computeReadiness,
 } from '@internal/plugin-conductor-common';
 import { EvidenceStore } from '../database/EvidenceStore';
-import { ReadinessStore, StoredReadinessScore } from '../database/ReadinessStore';
+import { AlertSender } from './AlertSender';
+import { GroupCommit } from '../database/GroupCommit';
+import { DecisionToRecord, ReadinessStore, StoredReadinessScore } from '../database/ReadinessStore';
 import { ReadinessSettings } from './readinessConfig';
 
 /** The portal path of an entity's Readiness tab. */
@@ -18,8 +19,9 @@ export function readinessPagePath(entityRef: string): string {
   return `/catalog/${namespace}/${kind}/${name}/readiness`;
 }
 
-/** A stored score younger than this is not stored again when unchanged. */
-const RESTORE_AFTER_MS = 60 * 60_000;
+function toStoredScore(s: ReadinessScore): StoredReadinessScore {
+  return { entityRef: s.entityRef, score: s.score, components: s.components, computedAt: s.computedAt };
+}
 
 /**
  * Computes readiness scores and answers the promotion gate. The gate fails
@@ -34,9 +36,14 @@ export class ReadinessService {
       catalog: CatalogService;
       settings: ReadinessSettings;
       logger: LoggerService;
-      notifications?: NotificationService;
+      alerts?: AlertSender;
     },
   ) {}
+
+  /** Decisions are committed in groups: one transaction per batch of concurrent gate calls. */
+  private readonly decisionLog = new GroupCommit((entries: DecisionToRecord[]) =>
+    this.deps.store.recordDecisions(entries),
+  );
 
   thresholdFor(environment: string): number {
     return this.deps.settings.thresholds[environment] ?? this.deps.settings.defaultThreshold;
@@ -44,21 +51,14 @@ export class ReadinessService {
 
   /** Computes the score from the latest evidence and stores it when it is news. */
   async score(entityRef: string, now = new Date()): Promise<ReadinessScore> {
-    const { score, toStore } = await this.computeScore(entityRef, now);
-    if (toStore) await this.deps.store.saveScore(toStore);
+    const score = await this.computeScore(entityRef, now);
+    await this.deps.store.saveScoresIfNews([toStoredScore(score)]);
     return score;
   }
 
-  /** The score, and what to store of it (undefined when it is no news). */
-  private async computeScore(entityRef: string, now: Date) {
+  private async computeScore(entityRef: string, now: Date): Promise<ReadinessScore> {
     const facts = await this.deps.evidence.latest(entityRef);
-    const score = computeReadiness(entityRef, facts, this.deps.settings.policy, now);
-    const last = await this.deps.store.lastScore(entityRef);
-    const news = !last || last.score !== score.score || now.getTime() - Date.parse(last.computedAt) > RESTORE_AFTER_MS;
-    return {
-      score,
-      toStore: news ? { entityRef, score: score.score, components: score.components, computedAt: score.computedAt } : undefined,
-    };
+    return computeReadiness(entityRef, facts, this.deps.settings.policy, now);
   }
 
   /** Components in the catalog with their owner, read page by page. */
@@ -82,9 +82,7 @@ export class ReadinessService {
    */
   async snapshot(credentials: BackstageCredentials, now = new Date()): Promise<number> {
     const scored = await this.scoreAllComponents(credentials, now);
-    for (const { score: s } of scored) {
-      await this.deps.store.saveScore({ entityRef: s.entityRef, score: s.score, components: s.components, computedAt: s.computedAt });
-    }
+    await this.deps.store.saveScores(scored.map(x => toStoredScore(x.score)));
     return scored.length;
   }
 
@@ -154,9 +152,8 @@ export class ReadinessService {
         decision = { ...base, allowed: false, score: null, components: [], reasons: [`${entityRef} is not in the catalog`] };
       } else {
         owner = entity.relations?.find(r => r.type === 'ownedBy')?.targetRef;
-        const computed = await this.computeScore(entityRef, now);
-        const score = computed.score;
-        toStore = computed.toStore;
+        const score = await this.computeScore(entityRef, now);
+        toStore = toStoredScore(score);
         const reasons: string[] = [];
         const maxAge = this.deps.settings.policy.maxEvidenceAgeDays;
         if (score.newestEvidenceAgeDays === undefined) {
@@ -193,24 +190,19 @@ export class ReadinessService {
         };
       }
     }
-    decision.decisionId = await this.deps.store.recordDecision(decision, requestedBy, toStore);
+    decision.decisionId = await this.decisionLog.add({ decision, requestedBy, score: toStore });
     // Never delays or fails the gate's answer.
-    if (!decision.allowed) void this.notifyBlocked(decision, owner);
+    if (!decision.allowed) this.notifyBlocked(decision, owner);
     return decision;
   }
 
-  /** When each entity/environment was last notified of a block: at most one a hour. */
-  private readonly notified = new Map<string, number>();
-
-  private async notifyBlocked(decision: PromotionDecision, owner?: string) {
-    if (!this.deps.notifications || !owner) return;
-    const key = `${decision.entityRef}|${decision.environment}`;
-    const now = Date.now();
-    if (now - (this.notified.get(key) ?? 0) < 3_600_000) return;
-    if (this.notified.size > 10_000) this.notified.clear();
-    this.notified.set(key, now);
-    try {
-      await this.deps.notifications.send({
+  /** Tells the owning group, at most once an hour per entity and environment. */
+  private notifyBlocked(decision: PromotionDecision, owner?: string) {
+    if (!this.deps.alerts || !owner) return;
+    const key = `conductor.promotion.blocked:${decision.entityRef}:${decision.environment}`;
+    this.deps.alerts.enqueue(
+      key,
+      {
         recipients: { type: 'entity', entityRef: owner },
         payload: {
           title: `Release of ${decision.entityRef} to ${decision.environment} blocked`,
@@ -219,11 +211,10 @@ export class ReadinessService {
           severity: 'high',
           topic: 'conductor.promotion.blocked',
           // One notification per entity and environment, updated on each block.
-          scope: `conductor.promotion.blocked:${decision.entityRef}:${decision.environment}`,
+          scope: key,
         },
-      });
-    } catch (e) {
-      this.deps.logger.warn(`Could not notify ${owner} of a blocked release: ${(e as Error).message}`);
-    }
+      },
+      3_600_000,
+    );
   }
 }

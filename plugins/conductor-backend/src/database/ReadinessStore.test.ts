@@ -1,0 +1,114 @@
+import { TestDatabases, TestDatabaseId } from '@backstage/backend-test-utils';
+import { PromotionDecision } from '@internal/plugin-conductor-common';
+import { GroupCommit } from './GroupCommit';
+import { applyDatabaseMigrations } from './migrations';
+import { ReadinessStore, StoredReadinessScore } from './ReadinessStore';
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+async function createStore(id: TestDatabaseId) {
+  const knex = await databases.init(id);
+  await applyDatabaseMigrations({ getClient: async () => knex });
+  return { knex, store: new ReadinessStore(knex) };
+}
+
+const decision = (entityRef: string, version: string, score: number): PromotionDecision => ({
+  entityRef,
+  environment: 'production',
+  version,
+  allowed: score >= 0.9,
+  score,
+  threshold: 0.9,
+  components: [],
+  reasons: [`readiness ${score}`],
+  decidedAt: '2026-11-24T10:00:00.000Z',
+});
+const score = (entityRef: string, value: number, computedAt: string): StoredReadinessScore => ({
+  entityRef,
+  score: value,
+  components: [],
+  computedAt,
+});
+
+describe.each(databases.eachSupportedId())('ReadinessStore on %p', databaseId => {
+  it('records a batch of decisions and hands each caller the id of its own row', async () => {
+    const { store } = await createStore(databaseId);
+    const entries = Array.from({ length: 250 }, (_, i) => ({
+      decision: decision(`component:default/svc-${i % 7}`, `1.0.${i}`, 0.5 + (i % 5) / 10),
+      requestedBy: `service:ci-${i}`,
+    }));
+    const ids = await store.recordDecisions(entries);
+    expect(new Set(ids).size).toBe(250);
+    // Read back every id: the row must be the decision that id was given for.
+    for (const ref of new Set(entries.map(e => e.decision.entityRef))) {
+      for (const row of await store.recentDecisions(ref, 100)) {
+        const i = ids.indexOf(row.decisionId!);
+        expect(row.version).toBe(entries[i].decision.version);
+        expect(row.requestedBy).toBe(entries[i].requestedBy);
+        expect(row.score).toBe(entries[i].decision.score);
+      }
+    }
+  });
+
+  it('stores a score only when it is news: new, changed, or an hour since the last', async () => {
+    const { store } = await createStore(databaseId);
+    const ref = 'component:default/orders-api';
+    // 0.8123 is not exact in a float4 column: it must still compare equal.
+    expect(await store.saveScoresIfNews([score(ref, 0.8123, '2026-11-24T10:00:00.000Z')])).toBe(1);
+    expect(await store.saveScoresIfNews([score(ref, 0.8123, '2026-11-24T10:30:00.000Z')])).toBe(0);
+    expect(await store.saveScoresIfNews([score(ref, 0.7, '2026-11-24T10:31:00.000Z')])).toBe(1);
+    expect(await store.saveScoresIfNews([score(ref, 0.7, '2026-11-24T11:32:00.000Z')])).toBe(1);
+    const history = await store.scoreHistory(ref);
+    expect(history.map(h => [h.score, h.computedAt])).toEqual([
+      [0.7, '2026-11-24T11:32:00.000Z'],
+      [0.7, '2026-11-24T10:31:00.000Z'],
+      [0.8123, '2026-11-24T10:00:00.000Z'],
+    ]);
+  });
+
+  it('records the decision and its score together, or neither', async () => {
+    const { knex, store } = await createStore(databaseId);
+    const ref = 'component:default/payments';
+    await expect(
+      store.recordDecisions([
+        { decision: decision(ref, '1', 0.95), requestedBy: 'service:ci', score: score(ref, 0.95, '2026-11-24T10:00:00.000Z') },
+        // requested_by is NOT NULL: this row fails the insert on both databases.
+        { decision: decision(ref, '2', 0.95), requestedBy: null as any },
+      ]),
+    ).rejects.toThrow();
+    expect(await store.recentDecisions(ref)).toEqual([]);
+    const [{ n }] = await knex('conductor_readiness_scores').count({ n: '*' });
+    expect(Number(n)).toBe(0);
+  });
+});
+
+describe('GroupCommit', () => {
+  it('writes concurrent items in one batch and resolves each with its own result', async () => {
+    const batches: number[][] = [];
+    const commit = new GroupCommit(async (items: number[]) => {
+      batches.push(items);
+      await new Promise(r => setTimeout(r, 5));
+      return items.map(x => x * 10);
+    });
+    const first = await Promise.all([1, 2, 3].map(x => commit.add(x)));
+    expect(first).toEqual([10, 20, 30]);
+    expect(batches).toEqual([[1, 2, 3]]);
+
+    // Items added while a batch is being written wait for the next batch.
+    const a = commit.add(4);
+    await new Promise(r => setImmediate(r));
+    const rest = [commit.add(5), commit.add(6)];
+    expect(await Promise.all([a, ...rest])).toEqual([40, 50, 60]);
+    expect(batches.slice(1)).toEqual([[4], [5, 6]]);
+  });
+
+  it('fails every item of a failed batch and goes on with the next', async () => {
+    const commit = new GroupCommit(async (items: string[]) => {
+      if (items.includes('bad')) throw new Error('disk full');
+      return items.map(x => x.toUpperCase());
+    });
+    const failed = Promise.allSettled([commit.add('ok'), commit.add('bad')]);
+    expect((await failed).map(r => r.status)).toEqual(['rejected', 'rejected']);
+    expect(await commit.add('later')).toBe('LATER');
+  });
+});
