@@ -83,6 +83,8 @@ describe.each(databases.eachSupportedId())('continuous compliance on %p', databa
     ]);
     expect(e.score).toBe(0.4444); // critical 4 of (4 + high 3 + medium 2)
     expect(e.previousScore).toBeNull();
+    // The first run is the baseline: nothing to diff against.
+    expect(e.factChanges).toEqual([]);
 
     await push(server, [{ name: 'sbom.coverage', value: 0.97 }, { name: 'policy.coverage', value: 0.95 }]);
     const second = await request(server).post('/api/conductor/compliance/runs').set(ci).expect(200);
@@ -93,9 +95,33 @@ describe.each(databases.eachSupportedId())('continuous compliance on %p', databa
     expect(e).toMatchObject({ score: 1, previousScore: 0.4444 });
     expect(e.results.find((r: any) => r.controlId === 'SOC2-CC1.4')).toMatchObject({ status: 'pass', previousStatus: 'fail' });
     expect(e.history.map((h: any) => h.score)).toEqual([0.4444, 1]);
+    // The evidence diff: which facts changed between the runs, and which of them flipped each control.
+    expect(e.factChanges).toEqual([
+      { entityRef: 'component:default/orders-api', name: 'policy.coverage', before: null, after: 0.95 },
+      { entityRef: 'component:default/orders-api', name: 'sbom.coverage', before: 0.81, after: 0.97 },
+    ]);
+    expect(e.results.find((r: any) => r.controlId === 'SOC2-CC1.4').changedFacts).toEqual(['sbom.coverage']);
+    expect(e.results.find((r: any) => r.controlId === 'POL-COV-90').changedFacts).toEqual(['policy.coverage']);
+    expect(e.results.find((r: any) => r.controlId === 'SEC-MFA-01').changedFacts).toBeUndefined();
+
+    const changes = (await request(server).get('/api/conductor/compliance/changes').set(ci).expect(200)).body;
+    expect(changes).toMatchObject({ runId: second.body.runId, previousRunId: first.body.runId, truncated: false });
+    expect(changes.flips.map((f: any) => [f.controlId, f.previousStatus, f.status, f.changedFacts])).toEqual([
+      ['POL-COV-90', 'fail', 'pass', ['policy.coverage']],
+      ['SOC2-CC1.4', 'fail', 'pass', ['sbom.coverage']],
+    ]);
+    expect(changes.factChanges).toHaveLength(2);
+    // The first run's changes: none (the baseline).
+    const ofFirst = (await request(server).get(`/api/conductor/compliance/changes?runId=${first.body.runId}`).set(ci).expect(200)).body;
+    expect(ofFirst).toMatchObject({ previousRunId: null, flips: [], factChanges: [] });
+    await request(server).get('/api/conductor/compliance/changes?runId=abc').set(ci).expect(400);
+
+    // A third run with no new evidence: nothing flipped, no fact changed.
+    const third = await request(server).post('/api/conductor/compliance/runs').set(ci).expect(200);
+    expect(third.body).toMatchObject({ flipped: 0, factsChanged: 0 });
 
     const teams = await request(server).get('/api/conductor/compliance/teams').set(ci).expect(200);
-    expect(teams.body.teams[0]).toMatchObject({ ref: 'group:default/payments', history: [expect.anything(), expect.anything()] });
+    expect(teams.body.teams[0]).toMatchObject({ ref: 'group:default/payments', history: [expect.anything(), expect.anything(), expect.anything()] });
   });
 
   it('answers a dry run with proposed evidence and stores nothing', async () => {

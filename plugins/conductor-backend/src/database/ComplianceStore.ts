@@ -1,4 +1,4 @@
-import { ControlExemption, ControlResult } from '@internal/plugin-conductor-common';
+import { ControlExemption, ControlResult, FactChange, FactValues } from '@internal/plugin-conductor-common';
 import { Knex } from 'knex';
 import { toIso, toScore } from './migrations';
 import { chunks, insertedId } from './util';
@@ -33,9 +33,11 @@ export class ComplianceStore {
     return row ? Number(row.id) : undefined;
   }
 
-  async resultsOfRun(runId: number, entityRef?: string): Promise<StoredResult[]> {
+  /** Results of a run: all, one entity's, or only the flipped ones (status differs from the run before). */
+  async resultsOfRun(runId: number, filter: { entityRef?: string; flippedOnly?: boolean } = {}): Promise<StoredResult[]> {
     const q = this.db('conductor_compliance_results').where('run_id', runId);
-    if (entityRef) q.where('entity_ref', entityRef);
+    if (filter.entityRef) q.where('entity_ref', filter.entityRef);
+    if (filter.flippedOnly) q.whereNotNull('previous_status').whereRaw('previous_status <> status');
     const rows = await q.orderBy(['entity_ref', 'control_id']);
     return rows.map((r: any) => ({
       controlId: r.control_id,
@@ -71,8 +73,48 @@ export class ComplianceStore {
     return rows.reverse().map((r: any) => ({ runId: Number(r.runId), at: toIso(r.at), score: toScore(r.score) }));
   }
 
-  /** Stores a whole run in one transaction: a run is visible complete or not at all. */
-  async saveRun(run: { trigger: string; startedAt: Date; controls: number; entities: number; score: number | null; results: StoredResult[]; scores: ScoreRow[] }): Promise<number> {
+  /** The fact values the last run saw, per entity. */
+  async factsSeen(entityRefs: string[]): Promise<Map<string, FactValues>> {
+    const seen = new Map<string, FactValues>();
+    for (const batch of chunks(entityRefs, 500)) {
+      for (const r of await this.db('conductor_compliance_facts_seen').whereIn('entity_ref', batch)) {
+        const values = seen.get(r.entity_ref) ?? {};
+        values[r.name] = JSON.parse(r.value_json);
+        seen.set(r.entity_ref, values);
+      }
+    }
+    return seen;
+  }
+
+  /** The facts that changed in a run (since the run before), optionally of one entity. */
+  async factChangesOfRun(runId: number, entityRef?: string): Promise<FactChange[]> {
+    const q = this.db('conductor_compliance_fact_changes').where('run_id', runId);
+    if (entityRef) q.where('entity_ref', entityRef);
+    return (await q.orderBy(['entity_ref', 'name'])).map((r: any) => ({
+      entityRef: r.entity_ref,
+      name: r.name,
+      before: r.before_json === null ? null : JSON.parse(r.before_json),
+      after: r.after_json === null ? null : JSON.parse(r.after_json),
+    }));
+  }
+
+  /** The finished run before `runId`, if any. */
+  async previousRunId(runId: number): Promise<number | undefined> {
+    const row = await this.db('conductor_compliance_runs').whereNotNull('finished_at').where('id', '<', runId).orderBy('id', 'desc').first('id');
+    return row ? Number(row.id) : undefined;
+  }
+
+  /**
+   * Stores a whole run in one transaction: a run is visible complete or not
+   * at all, and the facts it saw move forward with it. `factChanges` are the
+   * facts that differ from what the last run saw; `seenChanges` the same
+   * changes applied to the seen table (on a first run: every fact, but no
+   * fact changes, as there is nothing to compare with).
+   */
+  async saveRun(run: {
+    trigger: string; startedAt: Date; controls: number; entities: number; score: number | null;
+    results: StoredResult[]; scores: ScoreRow[]; factChanges: FactChange[]; seenChanges: FactChange[];
+  }): Promise<number> {
     return this.db.transaction(async tx => {
       const [row] = await tx('conductor_compliance_runs')
         .insert({ trigger: run.trigger, started_at: run.startedAt, finished_at: null, controls: run.controls, entities: run.entities, score: run.score })
@@ -89,6 +131,26 @@ export class ComplianceStore {
         await tx('conductor_compliance_scores').insert(batch.map(s => ({
           run_id: runId, scope: s.scope, ref: s.ref, score: s.score, previous_score: s.previousScore,
         })));
+      }
+      for (const batch of chunks(run.factChanges)) {
+        await tx('conductor_compliance_fact_changes').insert(batch.map(c => ({
+          run_id: runId, entity_ref: c.entityRef, name: c.name,
+          before_json: c.before === null ? null : JSON.stringify(c.before),
+          after_json: c.after === null ? null : JSON.stringify(c.after),
+        })));
+      }
+      const gone = run.seenChanges.filter(c => c.after === null);
+      for (const batch of chunks(gone)) {
+        await tx('conductor_compliance_facts_seen')
+          .where(q => batch.forEach(c => q.orWhere({ entity_ref: c.entityRef, name: c.name })))
+          .delete();
+      }
+      const present = run.seenChanges.filter(c => c.after !== null);
+      for (const batch of chunks(present)) {
+        await tx('conductor_compliance_facts_seen')
+          .insert(batch.map(c => ({ entity_ref: c.entityRef, name: c.name, value_json: JSON.stringify(c.after) })))
+          .onConflict(['entity_ref', 'name'])
+          .merge();
       }
       await tx('conductor_compliance_runs').where('id', runId).update({ finished_at: new Date() });
       return runId;

@@ -8,7 +8,11 @@ import {
   ControlResult,
   ControlsCatalogError,
   EvidenceFact,
+  FactChange,
+  FactValues,
   complianceScore,
+  diffFacts,
+  factsBehindFlip,
   controlSubjectOf,
   evaluateControls,
   formatCatalogError,
@@ -26,6 +30,11 @@ export class ControlsCatalogInputError extends InputError {
   }
 }
 
+
+/** The latest facts as plain values by name, as the diff compares them. */
+function factValues(facts: EvidenceFact[]): FactValues {
+  return Object.fromEntries(facts.map(f => [f.name, f.value]));
+}
 
 /**
  * Runs the controls catalog over the catalog's evidence, stores each run
@@ -95,6 +104,13 @@ export class ComplianceService {
     const previous = new Map((lastRun ? await this.deps.store.resultsOfRun(lastRun) : []).map(r => [`${r.entityRef}|${r.controlId}`, r]));
     const previousScores = new Map((lastRun ? await this.deps.store.scoresOfRun(lastRun) : []).map(s => [`${s.scope}|${s.ref}`, s.score]));
 
+    // The evidence diff: what each entity's facts are now against what the last run saw.
+    const seen = await this.deps.store.factsSeen(subjects.map(s => s.entityRef));
+    const seenChanges = subjects.flatMap(s =>
+      diffFacts(s.entityRef, seen.get(s.entityRef) ?? {}, factValues(facts.get(s.entityRef) ?? [])),
+    );
+    const factChanges = lastRun ? seenChanges : [];
+
     const results: StoredResult[] = [];
     const groups = new Map<string, ControlResult[]>();
     const add = (key: string, rs: ControlResult[]) => groups.set(key, [...(groups.get(key) ?? []), ...rs]);
@@ -116,13 +132,17 @@ export class ComplianceService {
       scores.push({ scope, ref, score, previousScore: previousScores.get(key) ?? null });
     }
     const score = complianceScore(results);
-    const runId = await this.deps.store.saveRun({ trigger, startedAt: now, controls: this.controls.length, entities: subjects.length, score, results, scores });
+    const runId = await this.deps.store.saveRun({
+      trigger, startedAt: now, controls: this.controls.length, entities: subjects.length, score, results, scores, factChanges, seenChanges,
+    });
     const flipped = results.filter(r => r.previousStatus && r.previousStatus !== r.status).length;
     const target = this.deps.targetScore ?? 0.8;
     const teamsBelowTarget = scores.filter(s => s.scope === 'team' && s.score < target).map(s => s.ref).sort();
     for (const team of teamsBelowTarget) this.notifyBelowTarget(team, scores.find(s => s.scope === 'team' && s.ref === team)!, target);
-    this.deps.logger.info(`Compliance run ${runId} (${trigger}): score ${score} over ${subjects.length} entities, ${flipped} control(s) flipped`);
-    return { runId, score, entities: subjects.length, controls: this.controls.length, flipped, teamsBelowTarget };
+    this.deps.logger.info(
+      `Compliance run ${runId} (${trigger}): score ${score} over ${subjects.length} entities, ${flipped} control(s) flipped, ${factChanges.length} fact(s) changed`,
+    );
+    return { runId, score, entities: subjects.length, controls: this.controls.length, flipped, factsChanged: factChanges.length, teamsBelowTarget };
   }
 
   /** The "compliance score < target" alert, one per team, updated each run. */
@@ -167,7 +187,9 @@ export class ComplianceService {
   /** The entity's results in the latest run, its score trend and exemptions. */
   async forEntity(entityRef: string) {
     const runId = await this.deps.store.lastRunId();
-    const results = runId ? await this.deps.store.resultsOfRun(runId, entityRef) : [];
+    const stored = runId ? await this.deps.store.resultsOfRun(runId, { entityRef }) : [];
+    const factChanges = runId ? await this.deps.store.factChangesOfRun(runId, entityRef) : [];
+    const results = this.withFactsBehindFlips(stored, factChanges);
     // One row by primary key, not every entity's score of the run.
     const [scores] = runId ? await this.deps.store.scoresOfRun(runId, 'entity', entityRef) : [];
     return {
@@ -176,6 +198,7 @@ export class ComplianceService {
       score: scores?.score ?? null,
       previousScore: scores?.previousScore ?? null,
       results,
+      factChanges,
       history: await this.deps.store.scoreHistory('entity', entityRef),
       exemptions: await this.deps.store.exemptionsFor(entityRef),
     };
@@ -189,6 +212,41 @@ export class ComplianceService {
     return {
       runId,
       teams: await Promise.all(teams.map(async t => ({ ...t, history: await this.deps.store.scoreHistory('team', t.ref) }))),
+    };
+  }
+
+  /** Marks each flipped result with the changed facts its control reads. */
+  private withFactsBehindFlips(results: StoredResult[], changes: FactChange[]) {
+    const reads = new Map(this.controls.map(c => [c.id, c.reads]));
+    const byEntity = new Map<string, FactChange[]>();
+    for (const c of changes) byEntity.set(c.entityRef, [...(byEntity.get(c.entityRef) ?? []), c]);
+    return results.map(r => {
+      if (!r.previousStatus || r.previousStatus === r.status) return r;
+      return { ...r, changedFacts: factsBehindFlip(byEntity.get(r.entityRef) ?? [], reads.get(r.controlId)) };
+    });
+  }
+
+  /**
+   * What changed in a run against the one before: controls that flipped
+   * (with the facts behind each flip) and facts that changed, for the
+   * entities `canRead` allows, at most `limit` of each.
+   */
+  async changes(runId: number | undefined, canRead: (entityRefs: string[]) => Promise<Set<string>>, limit = 500) {
+    const id = runId ?? (await this.deps.store.lastRunId());
+    if (!id) return { runId: null, previousRunId: null, flips: [], factChanges: [], truncated: false };
+    const [flipped, allChanges] = await Promise.all([
+      this.deps.store.resultsOfRun(id, { flippedOnly: true }),
+      this.deps.store.factChangesOfRun(id),
+    ]);
+    const readable = await canRead([...new Set([...flipped, ...allChanges].map(x => x.entityRef))]);
+    const flips = this.withFactsBehindFlips(flipped.filter(r => readable.has(r.entityRef)), allChanges);
+    const factChanges = allChanges.filter(c => readable.has(c.entityRef));
+    return {
+      runId: id,
+      previousRunId: (await this.deps.store.previousRunId(id)) ?? null,
+      flips: flips.slice(0, limit),
+      factChanges: factChanges.slice(0, limit),
+      truncated: flips.length > limit || factChanges.length > limit,
     };
   }
 

@@ -86,6 +86,10 @@ const historyQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
+const changesQuery = z.object({
+  runId: z.coerce.number().int().positive().optional(),
+});
+
 /** `ci:<subject>` for a CI token, so every fact says which pipeline sent it. */
 export function sourceOf(credentials: BackstageCredentials): string {
   const principal = credentials.principal as { type: string; subject?: string; userEntityRef?: string };
@@ -227,6 +231,22 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const body = parseBody(evaluateBody, req.body);
     await authorizeRead(credentials, body.entityRef);
     res.json(await compliance.evaluate(body, credentials));
+  });
+
+  // What changed in a run (default: the latest) against the run before.
+  router.get('/compliance/changes', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const query = changesQuery.safeParse(req.query);
+    if (!query.success) throw new InputError(`runId: ${query.error.issues[0].message}`);
+    const canRead = async (entityRefs: string[]) => {
+      if (entityRefs.length === 0) return new Set<string>();
+      const decisions = await permissions.authorize(
+        entityRefs.map(resourceRef => ({ permission: conductorEvidenceReadPermission, resourceRef })),
+        { credentials },
+      );
+      return new Set(entityRefs.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW));
+    };
+    res.json(await compliance.changes(query.data.runId, canRead));
   });
 
   router.get('/compliance/teams', async (req, res) => {

@@ -4,6 +4,7 @@ import { EvidenceFact } from '../evidence/types';
 import { formatCatalogError, loadControlsCatalog, parseControlsFile } from './catalog';
 import { factsReadBy } from './celEnvironment';
 import { controlSubjectOf, evaluateControls } from './engine';
+import { diffFacts, factsBehindFlip } from './diff';
 
 const now = new Date('2026-11-24T00:00:00Z');
 const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000).toISOString();
@@ -153,5 +154,28 @@ describe('controlSubjectOf', () => {
       relations: [{ type: 'ownedBy', targetRef: 'group:default/platform' }, { type: 'partOf', targetRef: 'system:default/identity' }],
     });
     expect([stitched.owner, stitched.system]).toEqual(['group:default/platform', 'system:default/identity']);
+  });
+});
+
+describe('diffFacts', () => {
+  const ref = 'component:default/a';
+  it('lists facts that appeared, changed and disappeared, by name, and nothing that stayed', () => {
+    expect(
+      diffFacts(
+        ref,
+        { 'sbom.coverage': 0.81, 'mfa.enforced': true, 'runbook.url': 'https://r', 'alerts.defined': { count: 2 } },
+        { 'sbom.coverage': 0.97, 'mfa.enforced': true, 'policy.coverage': 0.9, 'alerts.defined': { count: 2 } },
+      ),
+    ).toEqual([
+      { entityRef: ref, name: 'policy.coverage', before: null, after: 0.9 },
+      { entityRef: ref, name: 'runbook.url', before: 'https://r', after: null },
+      { entityRef: ref, name: 'sbom.coverage', before: 0.81, after: 0.97 },
+    ]);
+  });
+
+  it('names the changed facts a flipped control reads, or every change when its reads are unknown', () => {
+    const changes = diffFacts(ref, { a: 1, b: 1 }, { a: 2, b: 2 });
+    expect(factsBehindFlip(changes, ['b', 'c'])).toEqual(['b']);
+    expect(factsBehindFlip(changes, undefined)).toEqual(['a', 'b']);
   });
 });

@@ -2,3 +2,4 @@ export * from './types';
 export * from './catalog';
 export * from './celEnvironment';
 export * from './engine';
+export * from './diff';
