@@ -6,6 +6,7 @@ import {
 import { ResponseError } from '@backstage/errors';
 import {
   ControlResult,
+  FactChange,
   FactHistoryResponse,
   LatestEvidenceResponse,
   PromotionDecision,
@@ -19,13 +20,27 @@ export interface EntityReadinessResponse extends ReadinessScore {
   decisions: Array<PromotionDecision & { requestedBy: string }>;
 }
 
+/** A control's result in a run, with its status before and, when it flipped, the changed facts it reads. @public */
+export type StoredControlResult = ControlResult & { previousStatus: string | null; since: string; changedFacts?: string[] };
+
+/** What changed in a compliance run against the run before. @public */
+export interface ComplianceChangesResponse {
+  runId: number | null;
+  previousRunId: number | null;
+  flips: StoredControlResult[];
+  factChanges: FactChange[];
+  truncated: boolean;
+}
+
 /** An entity's compliance in the latest run. @public */
 export interface EntityComplianceResponse {
   entityRef: string;
   runId: number | null;
   score: number | null;
   previousScore: number | null;
-  results: Array<ControlResult & { previousStatus: string | null; since: string }>;
+  results: StoredControlResult[];
+  /** Facts that changed since the previous run (none on the first). */
+  factChanges: FactChange[];
   history: Array<{ runId: number; at: string; score: number }>;
   exemptions: Array<{ id: number; controlId: string; reason: string; approver: string; expiresAt: string; revokedAt?: string }>;
 }
@@ -66,6 +81,7 @@ export interface ConductorApi {
   getTeamReadiness(): Promise<TeamReadinessResponse>;
   getCompliance(entityRef: string): Promise<EntityComplianceResponse>;
   getTeamCompliance(): Promise<TeamComplianceResponse>;
+  getComplianceChanges(runId?: number): Promise<ComplianceChangesResponse>;
 }
 
 /** @public */
@@ -109,6 +125,10 @@ export class ConductorClient implements ConductorApi {
 
   getTeamCompliance() {
     return this.get<TeamComplianceResponse>('/compliance/teams');
+  }
+
+  getComplianceChanges(runId?: number) {
+    return this.get<ComplianceChangesResponse>(`/compliance/changes${runId ? `?runId=${runId}` : ''}`);
   }
 
   getTeamReadiness() {

@@ -19,6 +19,7 @@ import Typography from '@mui/material/Typography';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import useAsync from 'react-use/esm/useAsync';
 import { conductorApiRef } from '../../api';
+import { FactChangesTable } from './FactChanges';
 
 const STATUS_COLOR: Record<ControlStatus, 'success' | 'error' | 'default' | 'info' | 'warning'> = {
   pass: 'success',
@@ -49,6 +50,9 @@ export function ComplianceContent() {
   }
   const results = [...value.results].sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status) || a.controlId.localeCompare(b.controlId));
   const count = (s: ControlStatus) => value.results.filter(r => r.status === s).length;
+  const now = Date.now();
+  const isActive = (e: { revokedAt?: string; expiresAt: string }) => !e.revokedAt && Date.parse(e.expiresAt) > now;
+  const exemptionOf = (controlId: string) => value.exemptions.find(e => e.controlId === controlId && isActive(e));
   return (
     <Grid container spacing={3}>
       <Grid item xs={12} md={4}>
@@ -98,18 +102,69 @@ export function ComplianceContent() {
                   <TableCell>
                     <Chip size="small" label={r.status} color={STATUS_COLOR[r.status]} />
                     {r.previousStatus && r.previousStatus !== r.status && (
-                      <Typography variant="caption" display="block">was {r.previousStatus}</Typography>
+                      <Typography variant="caption" display="block">
+                        was {r.previousStatus}
+                        {r.changedFacts?.length ? `; changed: ${r.changedFacts.join(', ')}` : ''}
+                      </Typography>
                     )}
                   </TableCell>
                   <TableCell>{r.controlId}</TableCell>
                   <TableCell>{r.severity}</TableCell>
-                  <TableCell>{r.message}</TableCell>
+                  <TableCell>
+                    {r.message}
+                    {exemptionOf(r.controlId) && (
+                      <Typography variant="caption" display="block">
+                        exempt until {exemptionOf(r.controlId)!.expiresAt.slice(0, 10)}, approved by {exemptionOf(r.controlId)!.approver}: {exemptionOf(r.controlId)!.reason}
+                      </Typography>
+                    )}
+                  </TableCell>
                   <TableCell title={r.since}>{formatAge(r.since)}</TableCell>
                   <TableCell>{r.remediation ?? ''}</TableCell>
                 </TableRow>
               ))}
             </TableBody>
           </Table>
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <InfoCard title="Evidence changed since the previous run">
+          {value.previousScore === null ? (
+            <Typography variant="body2">First run: nothing to compare with yet.</Typography>
+          ) : value.factChanges.length === 0 ? (
+            <Typography variant="body2">No fact changed since the previous run.</Typography>
+          ) : (
+            <FactChangesTable changes={value.factChanges} label="evidence changes" />
+          )}
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <InfoCard title="Exemptions">
+          {value.exemptions.length === 0 ? (
+            <Typography variant="body2">No exemptions.</Typography>
+          ) : (
+            <Table size="small" aria-label="exemptions">
+              <TableHead>
+                <TableRow>
+                  <TableCell>Control</TableCell>
+                  <TableCell>Reason</TableCell>
+                  <TableCell>Approver</TableCell>
+                  <TableCell>Expires</TableCell>
+                  <TableCell>State</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {value.exemptions.map(e => (
+                  <TableRow key={e.id}>
+                    <TableCell>{e.controlId}</TableCell>
+                    <TableCell>{e.reason}</TableCell>
+                    <TableCell>{e.approver}</TableCell>
+                    <TableCell title={e.expiresAt}>{e.expiresAt.slice(0, 10)}</TableCell>
+                    <TableCell>{e.revokedAt ? 'revoked' : isActive(e) ? 'active' : 'expired'}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          )}
         </InfoCard>
       </Grid>
     </Grid>

@@ -25,7 +25,7 @@ import { conductorApiRef } from '../../api';
 import { FactHistoryChart } from './FactHistoryChart';
 
 /** A fact value as a person reads it. */
-export function formatFactValue(fact: EvidenceFact): string {
+export function formatFactValue(fact: Pick<EvidenceFact, 'name' | 'type' | 'value'>): string {
   const v = fact.value;
   if (fact.type === 'number' && typeof v === 'number') {
     const known = KNOWN_FACTS[fact.name];

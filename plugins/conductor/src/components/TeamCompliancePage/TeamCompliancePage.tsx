@@ -16,6 +16,8 @@ import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContai
 import useAsync from 'react-use/esm/useAsync';
 import { TeamComplianceResponse, conductorApiRef } from '../../api';
 import { formatDelta } from '../ComplianceContent';
+import { FactChangesTable } from '../ComplianceContent/FactChanges';
+import Typography from '@mui/material/Typography';
 
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b'];
 const shortName = (ref: string) => ref.replace(/^group:default\//, '');
@@ -37,6 +39,7 @@ export function toComplianceTrendRows(teams: TeamComplianceResponse['teams']) {
 export function TeamCompliancePage() {
   const api = useApi(conductorApiRef);
   const { value, loading, error } = useAsync(() => api.getTeamCompliance(), [api]);
+  const changes = useAsync(() => api.getComplianceChanges(), [api]);
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value || value.runId === null) {
@@ -100,6 +103,48 @@ export function TeamCompliancePage() {
                 ))}
               </TableBody>
             </Table>
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12}>
+          <InfoCard
+            title="What changed in the last run"
+            subheader={changes.value?.previousRunId ? `run #${changes.value.runId} against run #${changes.value.previousRunId}` : undefined}
+          >
+            {changes.loading && <Progress />}
+            {changes.error && <ResponseErrorPanel error={changes.error} />}
+            {changes.value && !changes.value.previousRunId && (
+              <Typography variant="body2">First run: nothing to compare with yet.</Typography>
+            )}
+            {changes.value?.previousRunId && (
+              <>
+                <Typography variant="h6">Controls that flipped ({changes.value.flips.length})</Typography>
+                <Table size="small" aria-label="flipped controls">
+                  <TableHead>
+                    <TableRow>
+                      <TableCell>Entity</TableCell>
+                      <TableCell>Control</TableCell>
+                      <TableCell>Was</TableCell>
+                      <TableCell>Now</TableCell>
+                      <TableCell>Facts behind it</TableCell>
+                    </TableRow>
+                  </TableHead>
+                  <TableBody>
+                    {changes.value.flips.map(f => (
+                      <TableRow key={`${f.entityRef}|${f.controlId}`}>
+                        <TableCell>{f.entityRef}</TableCell>
+                        <TableCell>{f.controlId}</TableCell>
+                        <TableCell>{f.previousStatus}</TableCell>
+                        <TableCell>{f.status}</TableCell>
+                        <TableCell>{f.changedFacts?.join(', ') || '(no fact changed: the control or an exemption did)'}</TableCell>
+                      </TableRow>
+                    ))}
+                  </TableBody>
+                </Table>
+                <Typography variant="h6" sx={{ mt: 2 }}>Facts that changed ({changes.value.factChanges.length})</Typography>
+                <FactChangesTable changes={changes.value.factChanges} showEntity label="fact changes" />
+                {changes.value.truncated && <Typography variant="caption">Showing the first 500 of each.</Typography>}
+              </>
+            )}
           </InfoCard>
         </Grid>
       </Grid>
