@@ -16,9 +16,27 @@ export async function applyDatabaseMigrations(
   const client = await database.getClient();
   await tuneSqlite(client);
   if (!database.migrations?.skip) {
-    await client.migrate.latest({ directory: migrationsDir });
+    await migrateWithRetry(client);
   }
   return client;
+}
+
+/**
+ * Replicas starting together race to create knex's own bookkeeping tables
+ * ("relation knex_migrations already exists") or find the migration lock
+ * taken. Both are over once the other replica is done, so try again a few
+ * times before giving up.
+ */
+async function migrateWithRetry(client: Knex, attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.migrate.latest({ directory: migrationsDir });
+      return;
+    } catch (e) {
+      if (attempt >= attempts) throw e;
+      await new Promise(resolve => setTimeout(resolve, 500 * attempt + Math.random() * 500));
+    }
+  }
 }
 
 /**
