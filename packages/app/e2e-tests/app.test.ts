@@ -96,4 +96,26 @@ test('the Compliance tab shows passing and failing controls after a run', async 
   await expect(controls.getByRole('row').filter({ hasText: 'SOC2-CC1.4' })).toContainText('sbom.coverage = 0.97');
   await expect(controls.getByRole('row').filter({ hasText: 'OPS-ALERTS-01' })).toContainText('no evidence for alerts.defined');
   await page.screenshot({ path: 'node_modules/.cache/e2e-test-results/compliance-tab.png', fullPage: true });
+
+  // CI reports a lower SBOM coverage; the next run flips SOC2-CC1.4 and says which fact did it.
+  const pushed = await request.post('/api/conductor/evidence', {
+    headers,
+    data: { entityRef: 'component:default/orders-api', facts: [{ name: 'sbom.coverage', value: 0.81 }] },
+  });
+  expect(pushed.status()).toBe(201);
+  const second = await request.post('/api/conductor/compliance/runs', { headers });
+  expect((await second.json()).flipped).toBeGreaterThanOrEqual(1);
+
+  await page.reload();
+  const soc2 = controls.getByRole('row').filter({ hasText: 'SOC2-CC1.4' });
+  await expect(soc2).toContainText('fail');
+  await expect(soc2).toContainText('was pass; changed: sbom.coverage');
+  const changes = page.getByRole('table', { name: 'evidence changes' });
+  await expect(changes.getByRole('row').filter({ hasText: 'sbom.coverage' })).toContainText('97.0 %81.0 %');
+
+  await page.goto('/compliance');
+  const flips = page.getByRole('table', { name: 'flipped controls' });
+  await expect(flips.getByRole('row').filter({ hasText: 'component:default/orders-api' }).filter({ hasText: 'SOC2-CC1.4' }))
+    .toContainText('passfailsbom.coverage');
+  await page.screenshot({ path: 'node_modules/.cache/e2e-test-results/compliance-page.png', fullPage: true });
 });
