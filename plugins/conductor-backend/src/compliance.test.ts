@@ -40,10 +40,10 @@ const entities: Entity[] = ['orders-api', 'checkout-web'].map((name, i) => ({
 }));
 
 describe.each(databases.eachSupportedId())('continuous compliance on %p', databaseId => {
-  async function start() {
+  async function start(controls = CONTROLS) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conductor-controls-'));
     const file = path.join(dir, 'controls.yaml');
-    fs.writeFileSync(file, CONTROLS);
+    fs.writeFileSync(file, controls);
     const knex = await databases.init(databaseId);
     const backend = await startTestBackend({
       features: [
@@ -168,5 +168,39 @@ describe.each(databases.eachSupportedId())('continuous compliance on %p', databa
     e = await entity(server);
     expect(e.results.find((r: any) => r.controlId === 'SEC-MFA-01')).toMatchObject({ status: 'fail', previousStatus: 'exempt' });
     expect(e.exemptions[0]).toMatchObject({ createdBy: 'user:default/alice', revokedAt: expect.any(String) });
+  });
+
+  it('stops counting an exemption once it expires, and a check that throws is an error for that entity only', async () => {
+    const { server } = await start(`${CONTROLS}  - id: OPS-ONCALL-NUM
+    title: on-call id is numeric
+    severity: low
+    check: int(catalog.oncall) > 0
+`);
+    await push(server, [{ name: 'sbom.coverage', value: 0.99 }, { name: 'mfa.enforced', value: false }, { name: 'catalog.oncall', value: 'P-ABC' }]);
+    await request(server).post('/api/conductor/evidence').set(ci)
+      .send({ entityRef: 'component:default/checkout-web', facts: [{ name: 'catalog.oncall', value: '42' }] }).expect(201);
+    const expiresAt = new Date(Date.now() + 1500).toISOString();
+    await request(server).post('/api/conductor/compliance/exemptions').set(alice)
+      .send({ entityRef: 'component:default/orders-api', controlId: 'SEC-MFA-01', reason: 'legacy IdP until the Q1 migration', approver: 'user:default/bob', expiresAt })
+      .expect(201);
+
+    await request(server).post('/api/conductor/compliance/runs').set(ci).expect(200);
+    let e = await entity(server);
+    expect(e.results.find((r: any) => r.controlId === 'SEC-MFA-01')).toMatchObject({ status: 'exempt' });
+    const oncall = e.results.find((r: any) => r.controlId === 'OPS-ONCALL-NUM');
+    expect(oncall.status).toBe('error');
+    expect(oncall.message).toMatch(/^check failed to run: /);
+    // The same control on another entity, and other controls here, are unaffected.
+    const other = (await request(server).get('/api/conductor/compliance/component/default/checkout-web').set(ci).expect(200)).body;
+    expect(other.results.find((r: any) => r.controlId === 'OPS-ONCALL-NUM')).toMatchObject({ status: 'pass' });
+    expect(e.results.find((r: any) => r.controlId === 'SOC2-CC1.4')).toMatchObject({ status: 'pass' });
+
+    await new Promise(r => setTimeout(r, Date.parse(expiresAt) - Date.now() + 50));
+    await request(server).post('/api/conductor/compliance/runs').set(ci).expect(200);
+    e = await entity(server);
+    expect(e.results.find((r: any) => r.controlId === 'SEC-MFA-01')).toMatchObject({ status: 'fail', previousStatus: 'exempt' });
+    // Expired, not revoked: nobody had to remember to take it back.
+    expect(e.exemptions[0].expiresAt).toBe(expiresAt);
+    expect(e.exemptions[0].revokedAt).toBeUndefined();
   });
 });
