@@ -30,8 +30,9 @@ echo "node $(node --version); postgresql $(ls /usr/lib/postgresql); chromium: $(
 step "yarn install"
 $YARN install --immutable
 
-step "type check"
+step "type check and lint"
 $YARN tsc
+$YARN backstage-cli repo lint
 
 step "PostgreSQL 15 on loopback"
 PG_URL="$(bash scripts/postgres.sh start)"

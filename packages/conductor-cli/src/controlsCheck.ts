@@ -87,6 +87,12 @@ export function formatText(check: OfflineCheck): string[] {
 }
 
 /** SARIF 2.1.0, for code-scanning UIs. */
+/** A run-time error is a warning, a low-severity failure a note, any other failure an error. */
+function sarifLevel(r: { status: string; severity: string }): 'warning' | 'note' | 'error' {
+  if (r.status === 'error') return 'warning';
+  return r.severity === 'low' ? 'note' : 'error';
+}
+
 export function formatSarif(check: OfflineCheck): object {
   const rules = [...new Set(check.results.map(r => r.controlId))].map(id => ({ id }));
   return {
@@ -98,7 +104,7 @@ export function formatSarif(check: OfflineCheck): object {
         .filter(r => r.status === 'fail' || r.status === 'error')
         .map(r => ({
           ruleId: r.controlId,
-          level: r.status === 'error' ? 'warning' : r.severity === 'low' ? 'note' : 'error',
+          level: sarifLevel(r),
           message: { text: `${r.entityRef}: ${r.message}` },
           locations: [{ physicalLocation: { artifactLocation: { uri: path.basename(check.catalogFile) } } }],
         })),

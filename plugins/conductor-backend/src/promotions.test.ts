@@ -7,6 +7,8 @@ import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// The CLI has no library entry point (its index runs it): the tests drive its program directly.
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
 import { runConductor } from '@internal/conductor-cli/src/program';
 import request from 'supertest';
 import { conductorPlugin } from './plugin';

@@ -5,6 +5,10 @@ import { applyDatabaseMigrations } from './migrations';
 import { ReadinessStore, StoredReadinessScore } from './ReadinessStore';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const onPostgres = databases.eachSupportedId().filter(([id]) => id !== 'SQLITE_3');
+const describeOnPostgres = onPostgres.length
+  ? describe.each(onPostgres)
+  : describe.skip.each<[TestDatabaseId]>([['POSTGRES_15']]);
 
 async function createStore(id: TestDatabaseId) {
   const knex = await databases.init(id);
@@ -65,11 +69,13 @@ describe.each(databases.eachSupportedId())('ReadinessStore on %p', databaseId =>
       [0.8123, '2026-11-24T10:00:00.000Z'],
     ]);
   });
+});
 
-  // PostgreSQL only, like EvidenceStore's "all of a batch or none of it": on
-  // the in-memory SQLite of TestDatabases this failed once in a parallel run
-  // and never in 300 runs alone (see the session notes).
-  (databaseId === 'SQLITE_3' ? it.skip : it)('records the decision and its score together, or neither', async () => {
+// PostgreSQL only, like EvidenceStore's "all of a batch or none of it": on
+// the in-memory SQLite of TestDatabases this failed once in a parallel run
+// and never in 300 runs alone (see the session notes).
+describeOnPostgres('ReadinessStore transactions on %p', databaseId => {
+  it('records the decision and its score together, or neither', async () => {
     const { knex, store } = await createStore(databaseId);
     const ref = 'component:default/payments';
     await expect(

@@ -158,23 +158,23 @@ describe('controlSubjectOf', () => {
 });
 
 describe('diffFacts', () => {
-  const ref = 'component:default/a';
+  const a = 'component:default/a';
   it('lists facts that appeared, changed and disappeared, by name, and nothing that stayed', () => {
     expect(
       diffFacts(
-        ref,
+        a,
         { 'sbom.coverage': 0.81, 'mfa.enforced': true, 'runbook.url': 'https://r', 'alerts.defined': { count: 2 } },
         { 'sbom.coverage': 0.97, 'mfa.enforced': true, 'policy.coverage': 0.9, 'alerts.defined': { count: 2 } },
       ),
     ).toEqual([
-      { entityRef: ref, name: 'policy.coverage', before: null, after: 0.9 },
-      { entityRef: ref, name: 'runbook.url', before: 'https://r', after: null },
-      { entityRef: ref, name: 'sbom.coverage', before: 0.81, after: 0.97 },
+      { entityRef: a, name: 'policy.coverage', before: null, after: 0.9 },
+      { entityRef: a, name: 'runbook.url', before: 'https://r', after: null },
+      { entityRef: a, name: 'sbom.coverage', before: 0.81, after: 0.97 },
     ]);
   });
 
   it('names the changed facts a flipped control reads, or every change when its reads are unknown', () => {
-    const changes = diffFacts(ref, { a: 1, b: 1 }, { a: 2, b: 2 });
+    const changes = diffFacts(a, { a: 1, b: 1 }, { a: 2, b: 2 });
     expect(factsBehindFlip(changes, ['b', 'c'])).toEqual(['b']);
     expect(factsBehindFlip(changes, undefined)).toEqual(['a', 'b']);
   });

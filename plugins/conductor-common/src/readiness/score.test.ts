@@ -9,7 +9,8 @@ const ref = 'component:default/orders-api';
 let n = 0;
 function fact(name: string, value: any, opts: { source?: string; age?: number } = {}): EvidenceFact {
   n++;
-  const type = typeof value === 'number' ? 'number' : name.endsWith('last_run') ? 'timestamp' : 'string';
+  let type: EvidenceFact['type'] = typeof value === 'number' ? 'number' : 'string';
+  if (name.endsWith('last_run')) type = 'timestamp';
   const observedAt = daysAgo(opts.age ?? 1);
   return { entityRef: ref, name, type, value, source: opts.source ?? 'ci:build', observedAt, recordedAt: observedAt };
 }

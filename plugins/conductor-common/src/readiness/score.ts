@@ -96,9 +96,11 @@ export function computeReadiness(
     'evidence',
     required.length === 0 ? 1 : fresh.length / required.length,
     fresh.length === 0,
-    `${fresh.length} of ${required.length} required facts present and fresh` +
-      (absent.length ? `; missing: ${absent.join(', ')}` : '') +
-      (stale.length ? `; stale (> ${policy.maxEvidenceAgeDays} d): ${stale.join(', ')}` : ''),
+    [
+      `${fresh.length} of ${required.length} required facts present and fresh`,
+      absent.length ? `; missing: ${absent.join(', ')}` : '',
+      stale.length ? `; stale (> ${policy.maxEvidenceAgeDays} d): ${stale.join(', ')}` : '',
+    ].join(''),
     required.map(n => trusted.get(n)).filter((f): f is EvidenceFact => !!f),
   );
 

@@ -34,7 +34,8 @@ const ORDER: ControlStatus[] = ['fail', 'error', 'exempt', 'pass', 'not-applicab
 export function formatDelta(score: number | null, previous: number | null): string {
   if (score === null || previous === null) return '';
   const d = Math.round((score - previous) * 10_000) / 10_000;
-  return d === 0 ? '±0' : d > 0 ? `+${d}` : String(d);
+  if (d === 0) return '±0';
+  return d > 0 ? `+${d}` : String(d);
 }
 
 /** The "Compliance" tab: each control's status and why, the score and its trend. */
@@ -52,6 +53,10 @@ export function ComplianceContent() {
   const count = (s: ControlStatus) => value.results.filter(r => r.status === s).length;
   const now = Date.now();
   const isActive = (e: { revokedAt?: string; expiresAt: string }) => !e.revokedAt && Date.parse(e.expiresAt) > now;
+  const exemptionState = (e: { revokedAt?: string; expiresAt: string }) => {
+    if (e.revokedAt) return 'revoked';
+    return isActive(e) ? 'active' : 'expired';
+  };
   const exemptionOf = (controlId: string) => value.exemptions.find(e => e.controlId === controlId && isActive(e));
   return (
     <Grid container spacing={3}>
@@ -128,12 +133,12 @@ export function ComplianceContent() {
       </Grid>
       <Grid item xs={12} md={6}>
         <InfoCard title="Evidence changed since the previous run">
-          {value.previousScore === null ? (
-            <Typography variant="body2">First run: nothing to compare with yet.</Typography>
-          ) : value.factChanges.length === 0 ? (
-            <Typography variant="body2">No fact changed since the previous run.</Typography>
-          ) : (
+          {value.factChanges.length > 0 ? (
             <FactChangesTable changes={value.factChanges} label="evidence changes" />
+          ) : (
+            <Typography variant="body2">
+              {value.previousScore === null ? 'First run: nothing to compare with yet.' : 'No fact changed since the previous run.'}
+            </Typography>
           )}
         </InfoCard>
       </Grid>
@@ -159,7 +164,7 @@ export function ComplianceContent() {
                     <TableCell>{e.reason}</TableCell>
                     <TableCell>{e.approver}</TableCell>
                     <TableCell title={e.expiresAt}>{e.expiresAt.slice(0, 10)}</TableCell>
-                    <TableCell>{e.revokedAt ? 'revoked' : isActive(e) ? 'active' : 'expired'}</TableCell>
+                    <TableCell>{exemptionState(e)}</TableCell>
                   </TableRow>
                 ))}
               </TableBody>

@@ -34,6 +34,13 @@ import { conductorApiRef } from '../../api';
 
 const GREEN = '#2e7d32';
 const RED = '#c62828';
+const AMBER = '#ed6c02';
+
+/** Red for a missing component, green at 0.9 and above, amber between. */
+function barColor(bar: { missing: boolean; value: number }): string {
+  if (bar.missing) return RED;
+  return bar.value >= 0.9 ? GREEN : AMBER;
+}
 
 /** The score as a half-circle gauge with the threshold beside it. */
 export function ReadinessGauge(props: { score: number; threshold: number }) {
@@ -102,7 +109,7 @@ export function ReadinessContent() {
                 <Tooltip />
                 <Bar dataKey="value" isAnimationActive={false}>
                   {bars.map(b => (
-                    <Cell key={b.id} fill={b.missing ? RED : b.value >= 0.9 ? GREEN : '#ed6c02'} />
+                    <Cell key={b.id} fill={barColor(b)} />
                   ))}
                 </Bar>
               </BarChart>
