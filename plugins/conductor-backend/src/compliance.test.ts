@@ -60,7 +60,7 @@ describe.each(databases.eachSupportedId())('continuous compliance on %p', databa
         }),
       ],
     });
-    return { server: backend.server, file };
+    return { server: backend.server, file, knex };
   }
   const ci = { Authorization: mockCredentials.service.header() };
   const alice = { Authorization: mockCredentials.user.header('user:default/alice') };
@@ -202,5 +202,20 @@ describe.each(databases.eachSupportedId())('continuous compliance on %p', databa
     // Expired, not revoked: nobody had to remember to take it back.
     expect(e.exemptions[0].expiresAt).toBe(expiresAt);
     expect(e.exemptions[0].revokedAt).toBeUndefined();
+  });
+
+  it('takes the first run after an upgrade as the baseline of the evidence diff, not as every fact appearing', async () => {
+    const { server, knex } = await start();
+    await push(server, [{ name: 'sbom.coverage', value: 0.81 }]);
+    await request(server).post('/api/conductor/compliance/runs').set(ci).expect(200);
+    // As before the evidence diff existed: runs, but no seen facts.
+    await knex('conductor_compliance_facts_seen').delete();
+    await push(server, [{ name: 'sbom.coverage', value: 0.9 }]);
+    expect((await request(server).post('/api/conductor/compliance/runs').set(ci).expect(200)).body.factsChanged).toBe(0);
+    await push(server, [{ name: 'sbom.coverage', value: 0.97 }]);
+    expect((await request(server).post('/api/conductor/compliance/runs').set(ci).expect(200)).body.factsChanged).toBe(1);
+    expect((await entity(server)).factChanges).toEqual([
+      { entityRef: 'component:default/orders-api', name: 'sbom.coverage', before: 0.9, after: 0.97 },
+    ]);
   });
 });

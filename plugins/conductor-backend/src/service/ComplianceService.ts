@@ -109,7 +109,9 @@ export class ComplianceService {
     const seenChanges = subjects.flatMap(s =>
       diffFacts(s.entityRef, seen.get(s.entityRef) ?? {}, factValues(facts.get(s.entityRef) ?? [])),
     );
-    const factChanges = lastRun ? seenChanges : [];
+    // No diff on the first run, nor on the first one after an upgrade added
+    // the seen facts (none seen at all): that run is the baseline.
+    const factChanges = lastRun && seen.size > 0 ? seenChanges : [];
 
     const results: StoredResult[] = [];
     const groups = new Map<string, ControlResult[]>();
