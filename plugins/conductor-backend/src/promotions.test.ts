@@ -10,6 +10,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 // The CLI has no library entry point (its index runs it): the tests drive its program directly.
 // eslint-disable-next-line @backstage/no-forbidden-package-imports
 import { runConductor } from '@internal/conductor-cli/src/program';
+import knexFactory from 'knex';
 import request from 'supertest';
 import { conductorPlugin } from './plugin';
 import { QUIET_SCHEDULES } from './testSchedules';
@@ -225,5 +226,29 @@ describe('break-glass override', () => {
     const server = await startWithMockAuth(broken.factory as any);
     const res = await request(server).post('/api/conductor/promotions/check').set(ci).send({ entityRef: 'component:default/ready-api', environment: 'production' }).expect(200);
     expect(res.body).toMatchObject({ allowed: false, score: null, reasons: ['internal error, failing closed: catalog unavailable'] });
+  });
+
+  it('fails closed when its database is gone, saying the decision could not be recorded', async () => {
+    const knex = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
+    const backend = await startTestBackend({
+      features: [
+        conductorPlugin,
+        catalogServiceMock.factory({ entities }),
+        mockServices.database.factory({ knex }),
+        mockServices.rootConfig.factory({ data: { conductor: QUIET_SCHEDULES } }),
+      ],
+    });
+    await request(backend.server).post('/api/conductor/evidence').set(ci)
+      .send({ entityRef: 'component:default/ready-api', facts: readyFacts }).expect(201);
+    const check = () => request(backend.server).post('/api/conductor/promotions/check').set(ci)
+      .send({ entityRef: 'component:default/ready-api', environment: 'production' }).expect(200);
+    expect((await check()).body.allowed).toBe(true);
+
+    await knex.destroy();
+    const res = await check();
+    expect(res.body.allowed).toBe(false);
+    expect(res.body.reasons[0]).toMatch(/^internal error, failing closed: the decision could not be recorded/);
+    expect(res.body.reasons).toContainEqual(expect.stringMatching(/^break-glass overrides could not be read: /));
+    expect(res.body.decisionId).toBeUndefined();
   });
 });

@@ -176,24 +176,43 @@ export class ReadinessService {
       decision = { ...base, allowed: false, score: null, components: [], reasons: [`internal error, failing closed: ${(e as Error).message}`] };
     }
 
-    if (!decision.allowed) {
-      const override = await this.deps.store.activeOverride(entityRef, request.environment, now);
-      if (override) {
-        decision = {
-          ...decision,
-          allowed: true,
-          override,
-          reasons: [
-            `break-glass override #${override.id} approved by ${override.approver} until ${override.expiresAt}: ${override.reason}`,
-            ...decision.reasons,
-          ],
-        };
-      }
+    if (!decision.allowed) decision = await this.withOverride(decision, now);
+    try {
+      decision.decisionId = await this.decisionLog.add({ decision, requestedBy, score: toStore });
+    } catch (e) {
+      // A decision nobody can audit must not let a release through.
+      this.deps.logger.error(`Could not record the promotion decision for ${entityRef}: ${(e as Error).message}`);
+      decision = {
+        ...decision,
+        allowed: false,
+        override: undefined,
+        reasons: [`internal error, failing closed: the decision could not be recorded (${(e as Error).message})`, ...decision.reasons],
+      };
     }
-    decision.decisionId = await this.decisionLog.add({ decision, requestedBy, score: toStore });
     // Never delays or fails the gate's answer.
     if (!decision.allowed) this.notifyBlocked(decision, owner);
     return decision;
+  }
+
+  /** A blocked decision let through by an active break-glass override, if there is one. */
+  private async withOverride(decision: PromotionDecision, now: Date): Promise<PromotionDecision> {
+    let override;
+    try {
+      override = await this.deps.store.activeOverride(decision.entityRef, decision.environment, now);
+    } catch (e) {
+      this.deps.logger.error(`Could not read overrides for ${decision.entityRef}: ${(e as Error).message}`);
+      return { ...decision, reasons: [...decision.reasons, `break-glass overrides could not be read: ${(e as Error).message}`] };
+    }
+    if (!override) return decision;
+    return {
+      ...decision,
+      allowed: true,
+      override,
+      reasons: [
+        `break-glass override #${override.id} approved by ${override.approver} until ${override.expiresAt}: ${override.reason}`,
+        ...decision.reasons,
+      ],
+    };
   }
 
   /** Tells the owning group, at most once an hour per entity and environment. */
