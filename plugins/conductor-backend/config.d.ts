@@ -60,6 +60,14 @@ export interface Config {
         /** When every component is scored and stored for the team trend. Default daily. */
         schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       };
+      directory?: {
+        /**
+         * When each replica rebuilds its snapshot of components and owners,
+         * which the gate uses instead of asking the catalog on every call.
+         * Default every 5 minutes; always runs on every replica.
+         */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
     };
   };
 }

@@ -19,6 +19,7 @@ import { applyDatabaseMigrations } from './database/migrations';
 import { EvidenceService } from './service/EvidenceService';
 import { ReadinessStore } from './database/ReadinessStore';
 import { AlertSender } from './service/AlertSender';
+import { ComponentDirectory } from './service/ComponentDirectory';
 import { ReadinessService } from './service/ReadinessService';
 import { readReadinessSettings } from './service/readinessConfig';
 import { ComplianceStore } from './database/ComplianceStore';
@@ -39,6 +40,16 @@ const DEFAULT_SNAPSHOT_SCHEDULE = {
   frequency: { hours: 24 },
   timeout: { minutes: 15 },
   initialDelay: { minutes: 2 },
+};
+
+/**
+ * Every 5 minutes: how long a new owner or a deleted component takes to
+ * reach the gate (new components are looked up at once).
+ */
+const DEFAULT_DIRECTORY_SCHEDULE = {
+  frequency: { minutes: 5 },
+  timeout: { minutes: 5 },
+  initialDelay: { seconds: 10 },
 };
 
 /** Nightly, after the evening's CI pushes. */
@@ -113,11 +124,13 @@ export const conductorPlugin = createBackendPlugin({
           fallback: SchedulerServiceTaskScheduleDefinition,
           what: string,
           body: (signal?: AbortSignal) => Promise<void>,
+          scope: 'global' | 'local' = 'global',
         ) => {
           const configured = config.getOptionalConfig(configKey);
           return scheduler.scheduleTask({
             id,
             ...(configured ? readSchedulerServiceTaskScheduleDefinitionFromConfig(configured) : fallback),
+            scope,
             fn: async signal => {
               try {
                 await body(signal);
@@ -134,7 +147,15 @@ export const conductorPlugin = createBackendPlugin({
           });
 
         const alerts = new AlertSender(deps.notifications, logger);
+        const directory = new ComponentDirectory({ catalog, auth: deps.auth, logger });
+        // Every replica keeps its own snapshot, so this task runs on each.
+        await schedule('conductor-component-directory', 'conductor.readiness.directory.schedule', DEFAULT_DIRECTORY_SCHEDULE,
+          'Rebuilding the component directory', async () => {
+            const n = await directory.rebuild();
+            logger.info(`Component directory: ${n} component(s)`);
+          }, 'local');
         const readiness = new ReadinessService({
+          directory,
           evidence: store,
           store: readinessStore,
           catalog,

@@ -7,5 +7,5 @@ const later = { frequency: { hours: 24 }, timeout: { minutes: 1 }, initialDelay:
 export const QUIET_SCHEDULES = {
   evidence: { collect: { schedule: later } },
   compliance: { schedule: later },
-  readiness: { snapshot: { schedule: later } },
+  readiness: { snapshot: { schedule: later }, directory: { schedule: later } },
 };

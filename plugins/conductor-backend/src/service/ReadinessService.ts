@@ -9,6 +9,7 @@ import {
 } from '@internal/plugin-conductor-common';
 import { EvidenceStore } from '../database/EvidenceStore';
 import { AlertSender } from './AlertSender';
+import { ComponentDirectory } from './ComponentDirectory';
 import { GroupCommit } from '../database/GroupCommit';
 import { DecisionToRecord, ReadinessStore, StoredReadinessScore } from '../database/ReadinessStore';
 import { ReadinessSettings } from './readinessConfig';
@@ -34,6 +35,8 @@ export class ReadinessService {
       evidence: EvidenceStore;
       store: ReadinessStore;
       catalog: CatalogService;
+      /** Existence and owner lookups for the gate. */
+      directory: ComponentDirectory;
       settings: ReadinessSettings;
       logger: LoggerService;
       alerts?: AlertSender;
@@ -147,11 +150,11 @@ export class ReadinessService {
     let owner: string | undefined;
     let toStore: StoredReadinessScore | undefined;
     try {
-      const entity = await this.deps.catalog.getEntityByRef(entityRef, { credentials });
-      if (!entity) {
+      const entity = await this.deps.directory.lookup(entityRef, credentials);
+      if (!entity.exists) {
         decision = { ...base, allowed: false, score: null, components: [], reasons: [`${entityRef} is not in the catalog`] };
       } else {
-        owner = entity.relations?.find(r => r.type === 'ownedBy')?.targetRef;
+        owner = entity.owner;
         const score = await this.computeScore(entityRef, now);
         toStore = toStoredScore(score);
         const reasons: string[] = [];
