@@ -129,8 +129,8 @@ async function benchOne(label: string, database: object, data: Data) {
             },
             readiness: {
               snapshot: { schedule: { frequency: { hours: 24 }, timeout: { minutes: 1 }, initialDelay: { hours: 24 } } },
-              // Rebuilt every 30 s here (default 5 min), so the load also pays for rebuilds.
-              directory: { schedule: { frequency: { seconds: 30 }, timeout: { minutes: 1 }, initialDelay: { seconds: 1 } } },
+              // Rebuilt every minute here (default 5 min), so the load also pays for rebuilds.
+              directory: { schedule: { frequency: { seconds: 60 }, timeout: { minutes: 1 }, initialDelay: { seconds: 1 } } },
             },
           },
         },
@@ -140,7 +140,7 @@ async function benchOne(label: string, database: object, data: Data) {
   const { port } = backend.server.address() as { port: number };
   const ingestSeconds = await waitForCatalog(`http://127.0.0.1:${port}`, ENTITIES);
   // Let the component directory rebuild once from the complete catalog.
-  await new Promise(r => setTimeout(r, 31_000));
+  await new Promise(r => setTimeout(r, 61_000));
   const startSeconds = (Date.now() - t0) / 1000;
   const base = `http://127.0.0.1:${port}/api/conductor`;
   // Warm up both routes.

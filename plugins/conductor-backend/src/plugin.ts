@@ -151,8 +151,9 @@ export const conductorPlugin = createBackendPlugin({
         // Every replica keeps its own snapshot, so this task runs on each.
         await schedule('conductor-component-directory', 'conductor.readiness.directory.schedule', DEFAULT_DIRECTORY_SCHEDULE,
           'Rebuilding the component directory', async () => {
+            const t0 = Date.now();
             const n = await directory.rebuild();
-            logger.info(`Component directory: ${n} component(s)`);
+            logger.info(`Component directory: ${n} component(s), rebuilt in ${Date.now() - t0} ms`);
           }, 'local');
         const readiness = new ReadinessService({
           directory,
