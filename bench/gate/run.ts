@@ -22,6 +22,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Session } from 'node:inspector/promises';
 
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 10_000);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
@@ -102,6 +103,28 @@ function load(url: string, mode: Mode, withBody = false): Promise<Figures> {
 
 type Data = ReturnType<typeof makeData>;
 
+/**
+ * With BENCH_PROFILE=dir, records a CPU profile of the backend while `fn`
+ * runs, to dir/gate-<name>.cpuprofile (summarise with bench/cpuprofile.js).
+ */
+async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_PROFILE;
+  if (!dir) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    const file = path.join(dir, `gate-${name.replace(/\W+/g, '-')}.cpuprofile`);
+    fs.writeFileSync(file, JSON.stringify(profile));
+    console.log(`CPU profile: ${file}`);
+    session.disconnect();
+  }
+}
+
 async function benchOne(label: string, database: object, data: Data) {
   const t0 = Date.now();
   const backend = await startTestBackend({
@@ -148,10 +171,9 @@ async function benchOne(label: string, database: object, data: Data) {
   await load(`${base}/promotions/check`, 'burst', true);
   const modes: Record<Mode, { baseline: Figures; gate: Figures }> = {} as any;
   for (const mode of ['paced', 'burst'] as const) {
-    modes[mode] = {
-      baseline: await load(`${base}/health`, mode),
-      gate: await load(`${base}/promotions/check`, mode, true),
-    };
+    const baseline = await load(`${base}/health`, mode);
+    const gate = await profiled(`${label}-${mode}`, () => load(`${base}/promotions/check`, mode, true));
+    modes[mode] = { baseline, gate };
   }
   await backend.stop();
   return { label, startSeconds, ingestSeconds, modes };
