@@ -124,13 +124,14 @@ export const conductorPlugin = createBackendPlugin({
           fallback: SchedulerServiceTaskScheduleDefinition,
           what: string,
           body: (signal?: AbortSignal) => Promise<void>,
-          scope: 'global' | 'local' = 'global',
+          /** 'local' for work every replica must do itself, whatever the config says. */
+          forceScope?: 'local',
         ) => {
           const configured = config.getOptionalConfig(configKey);
           return scheduler.scheduleTask({
             id,
             ...(configured ? readSchedulerServiceTaskScheduleDefinitionFromConfig(configured) : fallback),
-            scope,
+            ...(forceScope ? { scope: forceScope } : {}),
             fn: async signal => {
               try {
                 await body(signal);
