@@ -14,6 +14,7 @@ import { startTestBackend, mockServices } from '@backstage/backend-test-utils';
 import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { Entity } from '@backstage/catalog-model';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { stringify as stringifyYaml } from 'yaml';
@@ -134,6 +135,10 @@ async function benchOne(label: string, database: object, data: Data) {
       authServiceFactory,
       httpAuthServiceFactory,
       databaseServiceFactory,
+      // The real scheduler, as in a portal backend (the test default runs nothing on schedule).
+      schedulerServiceFactory,
+      // BENCH_LOG=info shows the backend's log (the directory rebuilds, for one).
+      mockServices.rootLogger.factory({ level: (process.env.BENCH_LOG as 'info' | undefined) ?? 'none' }),
       mockServices.rootConfig.factory({
         data: {
           backend: {
