@@ -7,19 +7,15 @@ import {
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { ControlStatus, formatAge } from '@internal/plugin-conductor-common';
+import { ControlStatus } from '@internal/plugin-conductor-common';
 import Chip from '@mui/material/Chip';
 import Grid from '@mui/material/Grid';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import useAsync from 'react-use/esm/useAsync';
 import { conductorApiRef } from '../../api';
 import { FactChangesTable } from './FactChanges';
+import { DataTable, ChartFigure, Age } from '../shared';
 
 const STATUS_COLOR: Record<ControlStatus, 'success' | 'error' | 'default' | 'info' | 'warning'> = {
   pass: 'success',
@@ -75,8 +71,7 @@ export function ComplianceContent() {
       </Grid>
       <Grid item xs={12} md={8}>
         <InfoCard title="Trend" subheader="score per run">
-          <div role="figure" aria-label="compliance trend" style={{ width: '100%', height: 180 }}>
-            <ResponsiveContainer>
+          <ChartFigure label="compliance trend" height={180}>
               <LineChart data={value.history.map(h => ({ run: `#${h.runId}`, score: h.score }))}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="run" />
@@ -84,51 +79,41 @@ export function ComplianceContent() {
                 <Tooltip />
                 <Line dataKey="score" stroke="#1f77b4" dot isAnimationActive={false} />
               </LineChart>
-            </ResponsiveContainer>
-          </div>
+            </ChartFigure>
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
         <InfoCard title="Controls">
-          <Table size="small" aria-label="controls">
-            <TableHead>
-              <TableRow>
-                <TableCell>Status</TableCell>
-                <TableCell>Control</TableCell>
-                <TableCell>Severity</TableCell>
-                <TableCell>Why</TableCell>
-                <TableCell>Since</TableCell>
-                <TableCell>Fix</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {results.map(r => (
-                <TableRow key={r.controlId}>
-                  <TableCell>
-                    <Chip size="small" label={r.status} color={STATUS_COLOR[r.status]} />
-                    {r.previousStatus && r.previousStatus !== r.status && (
-                      <Typography variant="caption" display="block">
-                        was {r.previousStatus}
-                        {r.changedFacts?.length ? `; changed: ${r.changedFacts.join(', ')}` : ''}
-                      </Typography>
-                    )}
-                  </TableCell>
-                  <TableCell>{r.controlId}</TableCell>
-                  <TableCell>{r.severity}</TableCell>
-                  <TableCell>
-                    {r.message}
-                    {exemptionOf(r.controlId) && (
-                      <Typography variant="caption" display="block">
-                        exempt until {exemptionOf(r.controlId)!.expiresAt.slice(0, 10)}, approved by {exemptionOf(r.controlId)!.approver}: {exemptionOf(r.controlId)!.reason}
-                      </Typography>
-                    )}
-                  </TableCell>
-                  <TableCell title={r.since}>{formatAge(r.since)}</TableCell>
-                  <TableCell>{r.remediation ?? ''}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+          <DataTable
+            label="controls"
+            columns={['Status', 'Control', 'Severity', 'Why', 'Since', 'Fix']}
+            rows={results.map(r => ({
+              key: r.controlId,
+              cells: [
+                <>
+                  <Chip size="small" label={r.status} color={STATUS_COLOR[r.status]} />
+                  {r.previousStatus && r.previousStatus !== r.status && (
+                    <Typography variant="caption" display="block">
+                      was {r.previousStatus}
+                      {r.changedFacts?.length ? `; changed: ${r.changedFacts.join(', ')}` : ''}
+                    </Typography>
+                  )}
+                </>,
+                r.controlId,
+                r.severity,
+                <>
+                  {r.message}
+                  {exemptionOf(r.controlId) && (
+                    <Typography variant="caption" display="block">
+                      exempt until {exemptionOf(r.controlId)!.expiresAt.slice(0, 10)}, approved by {exemptionOf(r.controlId)!.approver}: {exemptionOf(r.controlId)!.reason}
+                    </Typography>
+                  )}
+                </>,
+                <Age at={r.since} />,
+                r.remediation ?? '',
+              ],
+            }))}
+          />
         </InfoCard>
       </Grid>
       <Grid item xs={12} md={6}>
@@ -147,28 +132,14 @@ export function ComplianceContent() {
           {value.exemptions.length === 0 ? (
             <Typography variant="body2">No exemptions.</Typography>
           ) : (
-            <Table size="small" aria-label="exemptions">
-              <TableHead>
-                <TableRow>
-                  <TableCell>Control</TableCell>
-                  <TableCell>Reason</TableCell>
-                  <TableCell>Approver</TableCell>
-                  <TableCell>Expires</TableCell>
-                  <TableCell>State</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {value.exemptions.map(e => (
-                  <TableRow key={e.id}>
-                    <TableCell>{e.controlId}</TableCell>
-                    <TableCell>{e.reason}</TableCell>
-                    <TableCell>{e.approver}</TableCell>
-                    <TableCell title={e.expiresAt}>{e.expiresAt.slice(0, 10)}</TableCell>
-                    <TableCell>{exemptionState(e)}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
+            <DataTable
+              label="exemptions"
+              columns={['Control', 'Reason', 'Approver', 'Expires', 'State']}
+              rows={value.exemptions.map(e => ({
+                key: String(e.id),
+                cells: [e.controlId, e.reason, e.approver, <span title={e.expiresAt}>{e.expiresAt.slice(0, 10)}</span>, exemptionState(e)],
+              }))}
+            />
           )}
         </InfoCard>
       </Grid>

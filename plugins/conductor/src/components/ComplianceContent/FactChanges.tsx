@@ -4,12 +4,8 @@ import {
   KNOWN_FACTS,
   inferFactType,
 } from '@internal/plugin-conductor-common';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import { formatFactValue } from '../EvidenceContent';
+import { DataTable } from '../shared';
 
 /** A value on one side of a change; "—" where the fact did not exist. */
 export function formatChangedValue(name: string, value: FactValue | null): string {
@@ -22,25 +18,18 @@ export function formatChangedValue(name: string, value: FactValue | null): strin
 export function FactChangesTable(props: { changes: FactChange[]; showEntity?: boolean; label: string }) {
   const { changes, showEntity, label } = props;
   return (
-    <Table size="small" aria-label={label}>
-      <TableHead>
-        <TableRow>
-          {showEntity && <TableCell>Entity</TableCell>}
-          <TableCell>Fact</TableCell>
-          <TableCell>Before</TableCell>
-          <TableCell>After</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {changes.map(c => (
-          <TableRow key={`${c.entityRef}|${c.name}`}>
-            {showEntity && <TableCell>{c.entityRef}</TableCell>}
-            <TableCell>{c.name}</TableCell>
-            <TableCell>{formatChangedValue(c.name, c.before)}</TableCell>
-            <TableCell>{formatChangedValue(c.name, c.after)}</TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+    <DataTable
+      label={label}
+      columns={[...(showEntity ? ['Entity'] : []), 'Fact', 'Before', 'After']}
+      rows={changes.map(c => ({
+        key: `${c.entityRef}|${c.name}`,
+        cells: [
+          ...(showEntity ? [c.entityRef] : []),
+          c.name,
+          formatChangedValue(c.name, c.before),
+          formatChangedValue(c.name, c.after),
+        ],
+      }))}
+    />
   );
 }

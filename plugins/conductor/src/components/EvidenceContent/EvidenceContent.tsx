@@ -14,15 +14,11 @@ import {
 } from '@internal/plugin-conductor-common';
 import Box from '@mui/material/Box';
 import Grid from '@mui/material/Grid';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import Tooltip from '@mui/material/Tooltip';
 import useAsync from 'react-use/esm/useAsync';
 import { conductorApiRef } from '../../api';
 import { FactHistoryChart } from './FactHistoryChart';
+import { DataTable, Age } from '../shared';
 
 /** A fact value as a person reads it. */
 export function formatFactValue(fact: Pick<EvidenceFact, 'name' | 'type' | 'value'>): string {
@@ -75,30 +71,21 @@ export function EvidenceContent() {
     <Grid container spacing={3}>
       <Grid item xs={12}>
         <InfoCard title="Latest evidence" subheader={`${value.facts.length} facts about ${entityRef}`}>
-          <Table size="small" aria-label="latest evidence">
-            <TableHead>
-              <TableRow>
-                <TableCell>Fact</TableCell>
-                <TableCell>Value</TableCell>
-                <TableCell>Age</TableCell>
-                <TableCell>Source</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {value.facts.map(fact => (
-                <TableRow key={fact.name}>
-                  <TableCell>
-                    <Tooltip title={KNOWN_FACTS[fact.name]?.description ?? 'custom fact'}>
-                      <span>{fact.name}</span>
-                    </Tooltip>
-                  </TableCell>
-                  <TableCell>{formatFactValue(fact)}</TableCell>
-                  <TableCell title={fact.observedAt}>{formatAge(fact.observedAt)}</TableCell>
-                  <TableCell>{fact.source}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+          <DataTable
+            label="latest evidence"
+            columns={['Fact', 'Value', 'Age', 'Source']}
+            rows={value.facts.map(fact => ({
+              key: fact.name,
+              cells: [
+                <Tooltip title={KNOWN_FACTS[fact.name]?.description ?? 'custom fact'}>
+                  <span>{fact.name}</span>
+                </Tooltip>,
+                formatFactValue(fact),
+                <Age at={fact.observedAt} />,
+                fact.source,
+              ],
+            }))}
+          />
         </InfoCard>
       </Grid>
       {value.histories.map(h => (

@@ -3,11 +3,11 @@ import {
   CartesianGrid,
   Line,
   LineChart,
-  ResponsiveContainer,
   Tooltip,
   XAxis,
   YAxis,
 } from 'recharts';
+import { ChartFigure } from '../shared';
 
 /** Points of a numeric fact's history, oldest first, for a chart. */
 export function toChartPoints(history: EvidenceFact[]) {
@@ -23,8 +23,7 @@ const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 export function FactHistoryChart(props: { name: string; history: EvidenceFact[] }) {
   const points = toChartPoints(props.history);
   return (
-    <div role="figure" aria-label={`history of ${props.name}`} style={{ width: '100%', height: 160 }}>
-      <ResponsiveContainer>
+    <ChartFigure label={`history of ${props.name}`} height={160}>
         <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} scale="time" tickFormatter={day} />
@@ -32,7 +31,6 @@ export function FactHistoryChart(props: { name: string; history: EvidenceFact[] 
           <Tooltip labelFormatter={v => day(Number(v))} />
           <Line type="monotone" dataKey="value" name={props.name} stroke="#1f77b4" dot isAnimationActive={false} />
         </LineChart>
-      </ResponsiveContainer>
-    </div>
+      </ChartFigure>
   );
 }

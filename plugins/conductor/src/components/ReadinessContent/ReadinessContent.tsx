@@ -6,15 +6,10 @@ import {
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { formatAge } from '@internal/plugin-conductor-common';
+
 import Alert from '@mui/material/Alert';
 import Chip from '@mui/material/Chip';
 import Grid from '@mui/material/Grid';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import {
   Bar,
@@ -31,6 +26,7 @@ import {
 } from 'recharts';
 import useAsync from 'react-use/esm/useAsync';
 import { conductorApiRef } from '../../api';
+import { DataTable, ChartFigure, Age } from '../shared';
 
 const GREEN = '#2e7d32';
 const RED = '#c62828';
@@ -100,8 +96,7 @@ export function ReadinessContent() {
       </Grid>
       <Grid item xs={12} md={8}>
         <InfoCard title="Components" subheader="value of each part (0..1); missing data counts 0">
-          <div role="figure" aria-label="readiness components" style={{ width: '100%', height: 220 }}>
-            <ResponsiveContainer>
+          <ChartFigure label="readiness components" height={220}>
               <BarChart data={bars} layout="vertical" margin={{ left: 40, right: 16 }}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis type="number" domain={[0, 1]} />
@@ -113,34 +108,19 @@ export function ReadinessContent() {
                   ))}
                 </Bar>
               </BarChart>
-            </ResponsiveContainer>
-          </div>
+            </ChartFigure>
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
         <InfoCard title="How the score is made">
-          <Table size="small" aria-label="readiness components">
-            <TableHead>
-              <TableRow>
-                <TableCell>Component</TableCell>
-                <TableCell>Value</TableCell>
-                <TableCell>Weight</TableCell>
-                <TableCell>Adds</TableCell>
-                <TableCell>Why</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {value.components.map(c => (
-                <TableRow key={c.id}>
-                  <TableCell>{c.id}</TableCell>
-                  <TableCell>{c.missing ? 'missing' : c.value.toFixed(3)}</TableCell>
-                  <TableCell>{c.weight}</TableCell>
-                  <TableCell>{c.contribution.toFixed(4)}</TableCell>
-                  <TableCell>{c.explanation}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+          <DataTable
+            label="readiness components"
+            columns={['Component', 'Value', 'Weight', 'Adds', 'Why']}
+            rows={value.components.map(c => ({
+              key: c.id,
+              cells: [c.id, c.missing ? 'missing' : c.value.toFixed(3), c.weight, c.contribution.toFixed(4), c.explanation],
+            }))}
+          />
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
@@ -150,32 +130,22 @@ export function ReadinessContent() {
               No promotion checked yet. CI asks with "conductor prs-check --entity {entityRef} --env production".
             </Typography>
           ) : (
-            <Table size="small" aria-label="promotion decisions">
-              <TableHead>
-                <TableRow>
-                  <TableCell>When</TableCell>
-                  <TableCell>Environment</TableCell>
-                  <TableCell>Version</TableCell>
-                  <TableCell>Answer</TableCell>
-                  <TableCell>Score</TableCell>
-                  <TableCell>Asked by</TableCell>
-                  <TableCell>Reason</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {value.decisions.map(d => (
-                  <TableRow key={d.decisionId}>
-                    <TableCell title={d.decidedAt}>{formatAge(d.decidedAt)} ago</TableCell>
-                    <TableCell>{d.environment}</TableCell>
-                    <TableCell>{d.version ?? ''}</TableCell>
-                    <TableCell>{d.allowed ? 'allowed' : 'blocked'}</TableCell>
-                    <TableCell>{d.score ?? 'n/a'} / {d.threshold}</TableCell>
-                    <TableCell>{d.requestedBy}</TableCell>
-                    <TableCell>{d.reasons[0]}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
+            <DataTable
+              label="promotion decisions"
+              columns={['When', 'Environment', 'Version', 'Answer', 'Score', 'Asked by', 'Reason']}
+              rows={value.decisions.map(d => ({
+                key: String(d.decisionId),
+                cells: [
+                  <Age at={d.decidedAt} suffix=" ago" />,
+                  d.environment,
+                  d.version ?? '',
+                  d.allowed ? 'allowed' : 'blocked',
+                  `${d.score ?? 'n/a'} / ${d.threshold}`,
+                  d.requestedBy,
+                  d.reasons[0],
+                ],
+              }))}
+            />
           )}
         </InfoCard>
       </Grid>
