@@ -41,11 +41,6 @@ export class AlertSender {
     });
   }
 
-  /** Resolves when every queued alert has been sent (or failed). */
-  async drain(): Promise<void> {
-    while (this.running) await this.running;
-  }
-
   private async run() {
     const pauseMs = this.options.pauseMs ?? 50;
     for (;;) {

@@ -6,7 +6,8 @@ import {
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 
-const ownerOf = (e: Entity) => e.relations?.find(r => r.type === 'ownedBy')?.targetRef;
+/** The ref of the entity's owner, from its ownedBy relation. */
+export const ownerOf = (e: Entity) => e.relations?.find(r => r.type === 'ownedBy')?.targetRef;
 
 /**
  * Which components exist and who owns them, for the promotion gate.
@@ -21,7 +22,6 @@ const ownerOf = (e: Entity) => e.relations?.find(r => r.type === 'ownedBy')?.tar
  */
 export class ComponentDirectory {
   private owners = new Map<string, string | undefined>();
-  private builtAt?: Date;
 
   constructor(
     private readonly deps: { catalog: CatalogService; auth: AuthService; logger: LoggerService },
@@ -38,13 +38,7 @@ export class ComponentDirectory {
       for (const e of page) next.set(stringifyEntityRef(e), ownerOf(e));
     }
     this.owners = next;
-    this.builtAt = new Date();
     return next.size;
-  }
-
-  /** When the snapshot was last rebuilt, if ever. */
-  get lastBuilt(): Date | undefined {
-    return this.builtAt;
   }
 
   /**

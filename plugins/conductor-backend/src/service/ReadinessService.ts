@@ -9,7 +9,7 @@ import {
 } from '@internal/plugin-conductor-common';
 import { EvidenceStore } from '../database/EvidenceStore';
 import { AlertSender } from './AlertSender';
-import { ComponentDirectory } from './ComponentDirectory';
+import { ComponentDirectory, ownerOf } from './ComponentDirectory';
 import { GroupCommit } from '../database/GroupCommit';
 import { DecisionToRecord, ReadinessStore, StoredReadinessScore } from '../database/ReadinessStore';
 import { ReadinessSettings } from './readinessConfig';
@@ -72,8 +72,7 @@ export class ReadinessService {
       { credentials },
     )) {
       for (const e of page) {
-        const owner = e.relations?.find(r => r.type === 'ownedBy')?.targetRef;
-        owners.set(stringifyEntityRef(e), owner ?? 'unowned');
+        owners.set(stringifyEntityRef(e), ownerOf(e) ?? 'unowned');
       }
     }
     return owners;
