@@ -10,9 +10,24 @@ const byId = new Map(p.nodes.map(n => [n.id, n]));
 const parent = new Map();
 for (const n of p.nodes) for (const c of n.children || []) parent.set(c, n.id);
 const self = new Map();
-p.samples.forEach((s, i) => self.set(s, (self.get(s) || 0) + (p.timeDeltas[i] || 0)));
-const name = f => `${f.functionName || '(anonymous)'} ${f.url.replace(/.*node_modules\//, '').replace(/^file:\/\/.*?\/(plugins|packages)\//, '$1/')}:${f.lineNumber + 1}`;
-const area = f => (f.url ? f.url.replace(/.*node_modules\//, '').replace(/^file:\/\/.*?\/(plugins|packages)\//, '$1/').split('/').slice(0, 2).join('/') : f.functionName);
+p.samples.forEach((s, i) =>
+  self.set(s, (self.get(s) || 0) + (p.timeDeltas[i] || 0)),
+);
+const name = f =>
+  `${f.functionName || '(anonymous)'} ${f.url
+    .replace(/.*node_modules\//, '')
+    .replace(/^file:\/\/.*?\/(plugins|packages)\//, '$1/')}:${
+    f.lineNumber + 1
+  }`;
+const area = f =>
+  f.url
+    ? f.url
+        .replace(/.*node_modules\//, '')
+        .replace(/^file:\/\/.*?\/(plugins|packages)\//, '$1/')
+        .split('/')
+        .slice(0, 2)
+        .join('/')
+    : f.functionName;
 const inclusive = new Map();
 const byArea = new Map();
 let total = 0;
@@ -35,9 +50,15 @@ for (const [id, t] of self) {
 const ms = t => `${(t / 1000).toFixed(0).padStart(7)} ms`;
 console.log(`profile ${ms(total)}, busy ${ms(total - idle)}`);
 console.log('\nself time by package/area:');
-[...byArea].sort((a, b) => b[1] - a[1]).slice(0, 15).forEach(([k, t]) => console.log(`${ms(t)}  ${k}`));
+[...byArea]
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 15)
+  .forEach(([k, t]) => console.log(`${ms(t)}  ${k}`));
 if (patterns.length) {
   console.log(`\ninclusive time of functions matching ${patterns.join(', ')}:`);
-  [...inclusive].filter(([k]) => patterns.some(x => k.includes(x))).sort((a, b) => b[1] - a[1]).slice(0, 30)
+  [...inclusive]
+    .filter(([k]) => patterns.some(x => k.includes(x)))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 30)
     .forEach(([k, t]) => console.log(`${ms(t)}  ${k}`));
 }

@@ -30,7 +30,8 @@ echo "node $(node --version); postgresql $(ls /usr/lib/postgresql); chromium: $(
 step "yarn install"
 $YARN install --immutable
 
-step "type check and lint"
+step "formatting, type check and lint"
+$YARN prettier --check . >/dev/null || { $YARN prettier --list-different .; echo "Unformatted files above: run yarn prettier --write ." >&2; exit 1; }
 $YARN tsc
 $YARN backstage-cli repo lint
 

@@ -15,7 +15,18 @@ const o = JSON.parse(process.argv[2]);
 
 let i = 0;
 const requests = o.body
-  ? [{ setupRequest: req => ({ ...req, body: JSON.stringify({ entityRef: `component:default/svc-${(i++ * 7919) % o.entities}`, environment: 'production', version: `1.0.${i}` }) }) }]
+  ? [
+      {
+        setupRequest: req => ({
+          ...req,
+          body: JSON.stringify({
+            entityRef: `component:default/svc-${(i++ * 7919) % o.entities}`,
+            environment: 'production',
+            version: `1.0.${i}`,
+          }),
+        }),
+      },
+    ]
   : undefined;
 
 function run(extra) {
@@ -25,7 +36,10 @@ function run(extra) {
         url: o.url,
         method: o.body ? 'POST' : 'GET',
         duration: o.seconds,
-        headers: { authorization: `Bearer ${o.token}`, 'content-type': 'application/json' },
+        headers: {
+          authorization: `Bearer ${o.token}`,
+          'content-type': 'application/json',
+        },
         requests,
         ...extra,
       },
@@ -40,7 +54,13 @@ function run(extra) {
 const latencies = [];
 const percentile = p => {
   const sorted = [...latencies].sort((a, b) => a - b);
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] * 10) / 10;
+  return (
+    Math.round(
+      sorted[
+        Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+      ] * 10,
+    ) / 10
+  );
 };
 
 async function main() {
@@ -50,7 +70,10 @@ async function main() {
     results = await Promise.all(
       Array.from({ length: n }, (_, k) =>
         new Promise(r => setTimeout(r, (k * 1000) / n)).then(() =>
-          run({ connections: 1, overallRate: Math.floor(o.rate / n) + (k < o.rate % n ? 1 : 0) }),
+          run({
+            connections: 1,
+            overallRate: Math.floor(o.rate / n) + (k < o.rate % n ? 1 : 0),
+          }),
         ),
       ),
     );

@@ -39,8 +39,14 @@ function makeData(dir: string) {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
       metadata: { name, namespace: 'default' },
-      spec: { type: 'service', lifecycle: 'production', owner: `group:default/team-${i % 50}` },
-      relations: [{ type: 'ownedBy', targetRef: `group:default/team-${i % 50}` }],
+      spec: {
+        type: 'service',
+        lifecycle: 'production',
+        owner: `group:default/team-${i % 50}`,
+      },
+      relations: [
+        { type: 'ownedBy', targetRef: `group:default/team-${i % 50}` },
+      ],
     });
     const r = (i % 100) / 100;
     evidence.push({
@@ -51,8 +57,16 @@ function makeData(dir: string) {
         { name: 'slo.adherence', value: 0.98 + r / 50, observedAt: '-1d' },
         { name: 'sbom.coverage', value: 0.9, observedAt: '-3d' },
         { name: 'policy.coverage', value: 0.92, observedAt: '-3d' },
-        { name: 'k6.last_run', value: `-${i % 30}d`, observedAt: `-${i % 30}d` },
-        { name: 'chaos.last_run', value: `-${i % 60}d`, observedAt: `-${i % 29}d` },
+        {
+          name: 'k6.last_run',
+          value: `-${i % 30}d`,
+          observedAt: `-${i % 30}d`,
+        },
+        {
+          name: 'chaos.last_run',
+          value: `-${i % 60}d`,
+          observedAt: `-${i % 29}d`,
+        },
         { name: 'runbook.url', value: `https://runbooks.example.com/${name}` },
         { name: 'catalog.owner', value: `group:default/team-${i % 50}` },
         { name: 'catalog.oncall', value: `P${i}` },
@@ -70,7 +84,9 @@ function makeData(dir: string) {
   const catalogFile = path.join(dir, 'catalog.yaml');
   fs.writeFileSync(
     catalogFile,
-    [...entities.map(({ relations, ...e }) => e), ...groups].map(e => stringifyYaml(e)).join('---\n'),
+    [...entities.map(({ relations, ...e }) => e), ...groups]
+      .map(e => stringifyYaml(e))
+      .join('---\n'),
   );
   return { entities, seed, catalogFile };
 }
@@ -79,25 +95,53 @@ function makeData(dir: string) {
 async function waitForCatalog(base: string, expected: number) {
   const t0 = Date.now();
   for (;;) {
-    const res = await fetch(`${base}/api/catalog/entities/by-query?limit=1&filter=kind=component`, {
-      headers: { authorization: `Bearer ${TOKEN}` },
-    });
+    const res = await fetch(
+      `${base}/api/catalog/entities/by-query?limit=1&filter=kind=component`,
+      {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      },
+    );
     const { totalItems } = (await res.json()) as { totalItems: number };
     if (totalItems >= expected) return (Date.now() - t0) / 1000;
-    process.stderr.write(`catalog: ${totalItems} of ${expected} components processed (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
+    process.stderr.write(
+      `catalog: ${totalItems} of ${expected} components processed (${(
+        (Date.now() - t0) /
+        1000
+      ).toFixed(0)} s)\n`,
+    );
     await new Promise(r => setTimeout(r, 5000));
   }
 }
 
 /** Runs autocannon in a child process against `url` and returns its figures. */
-type Figures = { p50: number; p90: number; p99: number; max: number; rps: number; ok: number; errors: number };
+type Figures = {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  rps: number;
+  ok: number;
+  errors: number;
+};
 type Mode = 'burst' | 'paced';
 
 function load(url: string, mode: Mode, withBody = false): Promise<Figures> {
-  const options = { url, mode, body: withBody, connections: 16, rate: RATE, seconds: SECONDS, token: TOKEN, entities: ENTITIES };
+  const options = {
+    url,
+    mode,
+    body: withBody,
+    connections: 16,
+    rate: RATE,
+    seconds: SECONDS,
+    token: TOKEN,
+    entities: ENTITIES,
+  };
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [path.join(__dirname, 'load.js'), JSON.stringify(options)], { maxBuffer: 1 << 20 }, (err, stdout) =>
-      err ? reject(err) : resolve(JSON.parse(stdout)),
+    execFile(
+      process.execPath,
+      [path.join(__dirname, 'load.js'), JSON.stringify(options)],
+      { maxBuffer: 1 << 20 },
+      (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout))),
     );
   });
 }
@@ -138,12 +182,18 @@ async function benchOne(label: string, database: object, data: Data) {
       // The real scheduler, as in a portal backend (the test default runs nothing on schedule).
       schedulerServiceFactory,
       // BENCH_LOG=info shows the backend's log (the directory rebuilds, for one).
-      mockServices.rootLogger.factory({ level: (process.env.BENCH_LOG as 'info' | undefined) ?? 'none' }),
+      mockServices.rootLogger.factory({
+        level: (process.env.BENCH_LOG as 'info' | undefined) ?? 'none',
+      }),
       mockServices.rootConfig.factory({
         data: {
           backend: {
             database,
-            auth: { externalAccess: [{ type: 'static', options: { token: TOKEN, subject: 'bench' } }] },
+            auth: {
+              externalAccess: [
+                { type: 'static', options: { token: TOKEN, subject: 'bench' } },
+              ],
+            },
           },
           catalog: {
             rules: [{ allow: ['Component', 'Group'] }],
@@ -153,12 +203,30 @@ async function benchOne(label: string, database: object, data: Data) {
           conductor: {
             evidence: {
               seedFiles: [data.seed],
-              collect: { schedule: { frequency: { hours: 24 }, timeout: { minutes: 1 }, initialDelay: { hours: 24 } } },
+              collect: {
+                schedule: {
+                  frequency: { hours: 24 },
+                  timeout: { minutes: 1 },
+                  initialDelay: { hours: 24 },
+                },
+              },
             },
             readiness: {
-              snapshot: { schedule: { frequency: { hours: 24 }, timeout: { minutes: 1 }, initialDelay: { hours: 24 } } },
+              snapshot: {
+                schedule: {
+                  frequency: { hours: 24 },
+                  timeout: { minutes: 1 },
+                  initialDelay: { hours: 24 },
+                },
+              },
               // Rebuilt every minute here (default 5 min), so the load also pays for rebuilds.
-              directory: { schedule: { frequency: { seconds: 60 }, timeout: { minutes: 1 }, initialDelay: { seconds: 1 } } },
+              directory: {
+                schedule: {
+                  frequency: { seconds: 60 },
+                  timeout: { minutes: 1 },
+                  initialDelay: { seconds: 1 },
+                },
+              },
             },
           },
         },
@@ -166,7 +234,10 @@ async function benchOne(label: string, database: object, data: Data) {
     ],
   });
   const { port } = backend.server.address() as { port: number };
-  const ingestSeconds = await waitForCatalog(`http://127.0.0.1:${port}`, ENTITIES);
+  const ingestSeconds = await waitForCatalog(
+    `http://127.0.0.1:${port}`,
+    ENTITIES,
+  );
   // Let the component directory rebuild once from the complete catalog.
   await new Promise(r => setTimeout(r, 61_000));
   const startSeconds = (Date.now() - t0) / 1000;
@@ -177,7 +248,9 @@ async function benchOne(label: string, database: object, data: Data) {
   const modes: Record<Mode, { baseline: Figures; gate: Figures }> = {} as any;
   for (const mode of ['paced', 'burst'] as const) {
     const baseline = await load(`${base}/health`, mode);
-    const gate = await profiled(`${label}-${mode}`, () => load(`${base}/promotions/check`, mode, true));
+    const gate = await profiled(`${label}-${mode}`, () =>
+      load(`${base}/promotions/check`, mode, true),
+    );
     modes[mode] = { baseline, gate };
   }
   await backend.stop();
@@ -187,31 +260,77 @@ async function benchOne(label: string, database: object, data: Data) {
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conductor-bench-'));
   const data = makeData(dir);
-  const runs = [await benchOne('SQLite (file)', { client: 'better-sqlite3', connection: { directory: dir } }, data)];
+  const runs = [
+    await benchOne(
+      'SQLite (file)',
+      { client: 'better-sqlite3', connection: { directory: dir } },
+      data,
+    ),
+  ];
   const pg = process.env.BENCH_POSTGRES_URL;
-  if (pg) runs.push(await benchOne('PostgreSQL 15', { client: 'pg', connection: pg, pluginDivisionMode: 'database' }, data));
+  if (pg)
+    runs.push(
+      await benchOne(
+        'PostgreSQL 15',
+        { client: 'pg', connection: pg, pluginDivisionMode: 'database' },
+        data,
+      ),
+    );
   else console.log('BENCH_POSTGRES_URL not set: PostgreSQL skipped');
 
-  console.log(`\npromotion gate, ${ENTITIES} entities with 9 facts each, ${RATE} req/s for ${SECONDS} s, 16 connections, loopback`);
-  console.log('paced: requests spread over each second; burst: autocannon -R, each second\'s quota sent at once (see load.js)');
-  for (const r of runs) console.log(`${r.label}: start, seed and catalog ready in ${r.startSeconds.toFixed(0)} s (catalog ingestion ${r.ingestSeconds.toFixed(0)} s)`);
-  console.log('database        | start+seed | load  | route  | p50 ms | p90 ms | p99 ms | max ms | req/s | 2xx    | errors | p99 vs baseline');
+  console.log(
+    `\npromotion gate, ${ENTITIES} entities with 9 facts each, ${RATE} req/s for ${SECONDS} s, 16 connections, loopback`,
+  );
+  console.log(
+    "paced: requests spread over each second; burst: autocannon -R, each second's quota sent at once (see load.js)",
+  );
+  for (const r of runs)
+    console.log(
+      `${r.label}: start, seed and catalog ready in ${r.startSeconds.toFixed(
+        0,
+      )} s (catalog ingestion ${r.ingestSeconds.toFixed(0)} s)`,
+    );
+  console.log(
+    'database        | start+seed | load  | route  | p50 ms | p90 ms | p99 ms | max ms | req/s | 2xx    | errors | p99 vs baseline',
+  );
   for (const r of runs) {
     for (const mode of ['paced', 'burst'] as const) {
       const { baseline, gate } = r.modes[mode];
-      for (const [route, m] of [['health', baseline], ['gate', gate]] as const) {
-        const cells = [m.p50, m.p90, m.p99, m.max].map(x => String(x).padStart(6));
+      for (const [route, m] of [
+        ['health', baseline],
+        ['gate', gate],
+      ] as const) {
+        const cells = [m.p50, m.p90, m.p99, m.max].map(x =>
+          String(x).padStart(6),
+        );
         console.log(
-          `${r.label.padEnd(15)} | ${`${r.startSeconds.toFixed(1)} s`.padStart(10)} | ${mode.padEnd(5)} | ${route.padEnd(6)} | ${cells.join(' | ')} | ${m.rps.toFixed(0).padStart(5)} | ${String(m.ok).padStart(6)} | ${String(m.errors).padStart(6)} | ${route === 'gate' ? `${(m.p99 / Math.max(1, baseline.p99)).toFixed(2)}x` : '1.00x'}`,
+          `${r.label.padEnd(15)} | ${`${r.startSeconds.toFixed(1)} s`.padStart(
+            10,
+          )} | ${mode.padEnd(5)} | ${route.padEnd(6)} | ${cells.join(
+            ' | ',
+          )} | ${m.rps.toFixed(0).padStart(5)} | ${String(m.ok).padStart(
+            6,
+          )} | ${String(m.errors).padStart(6)} | ${
+            route === 'gate'
+              ? `${(m.p99 / Math.max(1, baseline.p99)).toFixed(2)}x`
+              : '1.00x'
+          }`,
         );
       }
-      console.log(`${r.label}, ${mode}: gate p99 ${gate.p99} ms ${gate.p99 < 20 ? 'meets' : 'MISSES'} the 20 ms target`);
+      console.log(
+        `${r.label}, ${mode}: gate p99 ${gate.p99} ms ${
+          gate.p99 < 20 ? 'meets' : 'MISSES'
+        } the 20 ms target`,
+      );
     }
   }
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-main().then(() => process.exit(0), e => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  e => {
+    console.error(e);
+    process.exit(1);
+  },
+);

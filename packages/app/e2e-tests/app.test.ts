@@ -6,21 +6,34 @@ async function signIn(page: Page) {
   await expect(async () => {
     const enter = page.getByRole('button', { name: 'Enter' });
     if (await enter.isVisible()) await enter.click();
-    await expect(page.getByRole('link', { name: 'Catalog', exact: true })).toBeVisible({ timeout: 5_000 });
+    await expect(
+      page.getByRole('link', { name: 'Catalog', exact: true }),
+    ).toBeVisible({ timeout: 5_000 });
   }).toPass({ timeout: 60_000 });
 }
 
-test('a demo component shows its evidence in the Evidence tab', async ({ page, request }) => {
+test('a demo component shows its evidence in the Evidence tab', async ({
+  page,
+  request,
+}) => {
   // Wait for the catalog to hold the demo component, then run the evidence
   // collectors now instead of waiting for their schedule.
   const token = process.env.CONDUCTOR_CI_TOKEN;
-  expect(token, 'CONDUCTOR_CI_TOKEN must be set (scripts/test.sh sets it)').toBeTruthy();
+  expect(
+    token,
+    'CONDUCTOR_CI_TOKEN must be set (scripts/test.sh sets it)',
+  ).toBeTruthy();
   const headers = { Authorization: `Bearer ${token}` };
   await expect(async () => {
-    const res = await request.get('/api/catalog/entities/by-name/component/default/orders-api', { headers });
+    const res = await request.get(
+      '/api/catalog/entities/by-name/component/default/orders-api',
+      { headers },
+    );
     expect(res.status()).toBe(200);
   }).toPass({ timeout: 60_000 });
-  const collected = await request.post('/api/conductor/evidence/collect', { headers });
+  const collected = await request.post('/api/conductor/evidence/collect', {
+    headers,
+  });
   expect(collected.status()).toBe(200);
   expect((await collected.json()).entities).toBeGreaterThan(12);
 
@@ -35,56 +48,103 @@ test('a demo component shows its evidence in the Evidence tab', async ({ page, r
   await expect(coverage).toContainText('86.0 %');
   await expect(coverage).toContainText('ci:demo-pipeline');
   // Collected from the catalog and the demo repository by the scheduler.
-  await expect(table.getByRole('row').filter({ hasText: 'catalog.owner_is_group' })).toContainText('collector:catalog');
-  await expect(table.getByRole('row').filter({ hasText: 'repo.codeowners' })).toContainText('yes');
+  await expect(
+    table.getByRole('row').filter({ hasText: 'catalog.owner_is_group' }),
+  ).toContainText('collector:catalog');
+  await expect(
+    table.getByRole('row').filter({ hasText: 'repo.codeowners' }),
+  ).toContainText('yes');
   // Numeric facts with history get a chart.
-  await expect(page.getByRole('figure', { name: 'history of test.coverage' })).toBeVisible();
-  await page.screenshot({ path: 'node_modules/.cache/e2e-test-results/evidence-tab.png', fullPage: true });
+  await expect(
+    page.getByRole('figure', { name: 'history of test.coverage' }),
+  ).toBeVisible();
+  await page.screenshot({
+    path: 'node_modules/.cache/e2e-test-results/evidence-tab.png',
+    fullPage: true,
+  });
 });
 
-test('the promotion gate allows a ready demo service, blocks a weak one, and the portal shows why', async ({ page, request }) => {
+test('the promotion gate allows a ready demo service, blocks a weak one, and the portal shows why', async ({
+  page,
+  request,
+}) => {
   const headers = { Authorization: `Bearer ${process.env.CONDUCTOR_CI_TOKEN}` };
   await expect(async () => {
-    const res = await request.get('/api/catalog/entities/by-name/component/default/refund-worker', { headers });
+    const res = await request.get(
+      '/api/catalog/entities/by-name/component/default/refund-worker',
+      { headers },
+    );
     expect(res.status()).toBe(200);
   }).toPass({ timeout: 60_000 });
-  expect((await request.post('/api/conductor/evidence/collect', { headers })).status()).toBe(200);
+  expect(
+    (
+      await request.post('/api/conductor/evidence/collect', { headers })
+    ).status(),
+  ).toBe(200);
 
   const check = async (name: string) =>
-    (await request.post('/api/conductor/promotions/check', {
-      headers,
-      data: { entityRef: `component:default/${name}`, environment: 'production', version: '2.0.0' },
-    })).json();
+    (
+      await request.post('/api/conductor/promotions/check', {
+        headers,
+        data: {
+          entityRef: `component:default/${name}`,
+          environment: 'production',
+          version: '2.0.0',
+        },
+      })
+    ).json();
   const ready = await check('payments-api');
   expect(ready.allowed).toBe(true);
   expect(ready.score).toBeGreaterThanOrEqual(0.9);
   const weak = await check('refund-worker');
   expect(weak.allowed).toBe(false);
-  expect(weak.reasons[0]).toMatch(/^readiness 0\.\d+ is below the production threshold 0\.9$/);
+  expect(weak.reasons[0]).toMatch(
+    /^readiness 0\.\d+ is below the production threshold 0\.9$/,
+  );
 
   await signIn(page);
   await page.goto('/catalog/default/component/refund-worker/readiness');
   await expect(page.getByText('Promotion to production blocked')).toBeVisible();
-  await expect(page.getByRole('figure', { name: 'readiness gauge' })).toBeVisible();
+  await expect(
+    page.getByRole('figure', { name: 'readiness gauge' }),
+  ).toBeVisible();
   const decisions = page.getByRole('table', { name: 'promotion decisions' });
   await expect(decisions.getByRole('row').nth(1)).toContainText('blocked');
-  await expect(decisions.getByRole('row').nth(1)).toContainText('ci:demo-pipeline');
-  await page.screenshot({ path: 'node_modules/.cache/e2e-test-results/readiness-tab.png', fullPage: true });
+  await expect(decisions.getByRole('row').nth(1)).toContainText(
+    'ci:demo-pipeline',
+  );
+  await page.screenshot({
+    path: 'node_modules/.cache/e2e-test-results/readiness-tab.png',
+    fullPage: true,
+  });
 
   await page.goto('/readiness');
   const ranking = page.getByRole('table', { name: 'team ranking' });
   await expect(ranking.getByRole('row')).toHaveCount(5); // header + payments, identity, insights, platform
   await expect(ranking).toContainText('group:default/payments');
-  await page.screenshot({ path: 'node_modules/.cache/e2e-test-results/readiness-page.png', fullPage: true });
+  await page.screenshot({
+    path: 'node_modules/.cache/e2e-test-results/readiness-page.png',
+    fullPage: true,
+  });
 });
 
-test('the Compliance tab shows passing and failing controls after a run', async ({ page, request }) => {
+test('the Compliance tab shows passing and failing controls after a run', async ({
+  page,
+  request,
+}) => {
   const headers = { Authorization: `Bearer ${process.env.CONDUCTOR_CI_TOKEN}` };
   await expect(async () => {
-    const res = await request.get('/api/catalog/entities/by-name/component/default/orders-api', { headers });
+    const res = await request.get(
+      '/api/catalog/entities/by-name/component/default/orders-api',
+      { headers },
+    );
     expect(res.status()).toBe(200);
   }).toPass({ timeout: 60_000 });
-  expect((await request.post('/api/conductor/evidence/collect', { headers })).status()).toBe(200);
+  expect(
+    (
+      await request.post('/api/conductor/evidence/collect', { headers })
+    ).status(),
+  ).toBe(200);
   const run = await request.post('/api/conductor/compliance/runs', { headers });
   expect(run.status()).toBe(200);
   expect((await run.json()).controls).toBeGreaterThanOrEqual(18);
@@ -92,18 +152,32 @@ test('the Compliance tab shows passing and failing controls after a run', async 
   await signIn(page);
   await page.goto('/catalog/default/component/orders-api/compliance');
   const controls = page.getByRole('table', { name: 'controls' });
-  await expect(controls.getByRole('row').filter({ hasText: 'SOC2-CC1.4' })).toContainText('pass');
-  await expect(controls.getByRole('row').filter({ hasText: 'SOC2-CC1.4' })).toContainText('sbom.coverage = 0.97');
-  await expect(controls.getByRole('row').filter({ hasText: 'OPS-ALERTS-01' })).toContainText('no evidence for alerts.defined');
-  await page.screenshot({ path: 'node_modules/.cache/e2e-test-results/compliance-tab.png', fullPage: true });
+  await expect(
+    controls.getByRole('row').filter({ hasText: 'SOC2-CC1.4' }),
+  ).toContainText('pass');
+  await expect(
+    controls.getByRole('row').filter({ hasText: 'SOC2-CC1.4' }),
+  ).toContainText('sbom.coverage = 0.97');
+  await expect(
+    controls.getByRole('row').filter({ hasText: 'OPS-ALERTS-01' }),
+  ).toContainText('no evidence for alerts.defined');
+  await page.screenshot({
+    path: 'node_modules/.cache/e2e-test-results/compliance-tab.png',
+    fullPage: true,
+  });
 
   // CI reports a lower SBOM coverage; the next run flips SOC2-CC1.4 and says which fact did it.
   const pushed = await request.post('/api/conductor/evidence', {
     headers,
-    data: { entityRef: 'component:default/orders-api', facts: [{ name: 'sbom.coverage', value: 0.81 }] },
+    data: {
+      entityRef: 'component:default/orders-api',
+      facts: [{ name: 'sbom.coverage', value: 0.81 }],
+    },
   });
   expect(pushed.status()).toBe(201);
-  const second = await request.post('/api/conductor/compliance/runs', { headers });
+  const second = await request.post('/api/conductor/compliance/runs', {
+    headers,
+  });
   expect((await second.json()).flipped).toBeGreaterThanOrEqual(1);
 
   await page.reload();
@@ -111,11 +185,20 @@ test('the Compliance tab shows passing and failing controls after a run', async 
   await expect(soc2).toContainText('fail');
   await expect(soc2).toContainText('was pass; changed: sbom.coverage');
   const changes = page.getByRole('table', { name: 'evidence changes' });
-  await expect(changes.getByRole('row').filter({ hasText: 'sbom.coverage' })).toContainText('97.0 %81.0 %');
+  await expect(
+    changes.getByRole('row').filter({ hasText: 'sbom.coverage' }),
+  ).toContainText('97.0 %81.0 %');
 
   await page.goto('/compliance');
   const flips = page.getByRole('table', { name: 'flipped controls' });
-  await expect(flips.getByRole('row').filter({ hasText: 'component:default/orders-api' }).filter({ hasText: 'SOC2-CC1.4' }))
-    .toContainText('passfailsbom.coverage');
-  await page.screenshot({ path: 'node_modules/.cache/e2e-test-results/compliance-page.png', fullPage: true });
+  await expect(
+    flips
+      .getByRole('row')
+      .filter({ hasText: 'component:default/orders-api' })
+      .filter({ hasText: 'SOC2-CC1.4' }),
+  ).toContainText('passfailsbom.coverage');
+  await page.screenshot({
+    path: 'node_modules/.cache/e2e-test-results/compliance-page.png',
+    fullPage: true,
+  });
 });

@@ -14,8 +14,16 @@ export class ConductorRequestError extends Error {
 export function resolveClientOptions(opts: ClientOptions, env = process.env) {
   const url = opts.url ?? env.CONDUCTOR_URL;
   const token = opts.token ?? env.CONDUCTOR_TOKEN;
-  if (!url) throw new ConductorRequestError(0, 'No backend URL: pass --url or set CONDUCTOR_URL');
-  if (!token) throw new ConductorRequestError(0, 'No token: pass --token or set CONDUCTOR_TOKEN');
+  if (!url)
+    throw new ConductorRequestError(
+      0,
+      'No backend URL: pass --url or set CONDUCTOR_URL',
+    );
+  if (!token)
+    throw new ConductorRequestError(
+      0,
+      'No token: pass --token or set CONDUCTOR_TOKEN',
+    );
   return { url: url.replace(/\/+$/, ''), token };
 }
 
@@ -38,7 +46,8 @@ export async function callConductor<T>(
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (e) {
-    const cause = (e as { cause?: Error }).cause?.message ?? (e as Error).message;
+    const cause =
+      (e as { cause?: Error }).cause?.message ?? (e as Error).message;
     throw new ConductorRequestError(0, `Cannot reach ${url}: ${cause}`);
   }
   const text = await response.text();
@@ -50,7 +59,10 @@ export async function callConductor<T>(
   }
   if (!response.ok) {
     const message = json?.error?.message ?? (text || response.statusText);
-    throw new ConductorRequestError(response.status, `${response.status} ${message}`);
+    throw new ConductorRequestError(
+      response.status,
+      `${response.status} ${message}`,
+    );
   }
   return json as T;
 }

@@ -32,47 +32,96 @@ const controls = `controls:
     appliesTo: { type: [service] }
     check: policy.coverage >= 0.90
 `;
-const facts = (sbom: number) => JSON.stringify({
-  evidence: [{ entityRef: 'component:default/orders-api', facts: [{ name: 'sbom.coverage', value: sbom }, { name: 'policy.coverage', value: 0.93 }] }],
-});
+const facts = (sbom: number) =>
+  JSON.stringify({
+    evidence: [
+      {
+        entityRef: 'component:default/orders-api',
+        facts: [
+          { name: 'sbom.coverage', value: sbom },
+          { name: 'policy.coverage', value: 0.93 },
+        ],
+      },
+    ],
+  });
 
 async function run(args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runConductor(args, { out: l => out.push(l), err: l => err.push(l) });
+  const code = await runConductor(args, {
+    out: l => out.push(l),
+    err: l => err.push(l),
+  });
   return { code, out, err };
 }
 
 describe('conductor controls check (offline)', () => {
   it('exits 0 when every control passes', async () => {
-    const dir = repo({ 'catalog-info.yaml': catalogInfo, 'controls.yaml': controls, 'facts.json': facts(0.97) });
+    const dir = repo({
+      'catalog-info.yaml': catalogInfo,
+      'controls.yaml': controls,
+      'facts.json': facts(0.97),
+    });
     expect(await run(['controls', 'check', '--dir', dir])).toEqual({
-      code: 0, err: [], out: ['2 passed, 0 failed, 0 errors, 0 exempt, 0 not applicable'],
+      code: 0,
+      err: [],
+      out: ['2 passed, 0 failed, 0 errors, 0 exempt, 0 not applicable'],
     });
   });
 
   it('exits 1 with the failing control and its values, also as SARIF', async () => {
-    const dir = repo({ 'catalog-info.yaml': catalogInfo, 'controls/base.yaml': controls, 'facts.json': facts(0.81) });
+    const dir = repo({
+      'catalog-info.yaml': catalogInfo,
+      'controls/base.yaml': controls,
+      'facts.json': facts(0.81),
+    });
     const text = await run(['controls', 'check', '--dir', dir]);
     expect(text.code).toBe(1);
-    expect(text.out[0]).toBe('FAIL  SOC2-CC1.4 component:default/orders-api: sbom.coverage = 0.81; fails: evidence.sbom_coverage >= 0.95');
-    const sarif = await run(['controls', 'check', '--dir', dir, '--format', 'sarif']);
+    expect(text.out[0]).toBe(
+      'FAIL  SOC2-CC1.4 component:default/orders-api: sbom.coverage = 0.81; fails: evidence.sbom_coverage >= 0.95',
+    );
+    const sarif = await run([
+      'controls',
+      'check',
+      '--dir',
+      dir,
+      '--format',
+      'sarif',
+    ]);
     expect(sarif.code).toBe(1);
     const doc = JSON.parse(sarif.out.join('\n'));
     expect(doc.version).toBe('2.1.0');
     expect(doc.runs[0].results).toEqual([
-      expect.objectContaining({ ruleId: 'SOC2-CC1.4', level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: 'catalog-info.yaml' } } }] }),
+      expect.objectContaining({
+        ruleId: 'SOC2-CC1.4',
+        level: 'error',
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: 'catalog-info.yaml' },
+            },
+          },
+        ],
+      }),
     ]);
   });
 
   it('exits 2 naming file, line and column of a bad control', async () => {
     const dir = repo({
       'catalog-info.yaml': catalogInfo,
-      'controls.yaml': controls.replace('policy.coverage >= 0.90', 'policy.coverge >= 0.90'),
+      'controls.yaml': controls.replace(
+        'policy.coverage >= 0.90',
+        'policy.coverge >= 0.90',
+      ),
       'facts.json': facts(0.97),
     });
     const result = await run(['controls', 'check', '--dir', dir]);
     expect(result.code).toBe(2);
-    expect(result.err).toEqual([`${path.join(dir, 'controls.yaml')}:10:19 [POL-COV-90] check: No such key: coverge`]);
+    expect(result.err).toEqual([
+      `${path.join(
+        dir,
+        'controls.yaml',
+      )}:10:19 [POL-COV-90] check: No such key: coverge`,
+    ]);
   });
 });

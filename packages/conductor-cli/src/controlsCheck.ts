@@ -20,7 +20,6 @@ export interface OfflineCheck {
   catalogFile: string;
 }
 
-
 /**
  * Runs the controls fully offline on a directory: `catalog-info.yaml`, the
  * controls (`controls.yaml` and/or `controls/*.yaml`) and `facts.json`
@@ -36,7 +35,11 @@ export function checkDirectory(dir: string, now = new Date()): OfflineCheck {
     for (const doc of parseAllDocuments(fs.readFileSync(catalogFile, 'utf8'))) {
       if (doc.errors.length) {
         const e = doc.errors[0];
-        errors.push(`${catalogFile}:${e.linePos?.[0].line ?? 1}:${e.linePos?.[0].col ?? 1} ${e.message.split('\n')[0]}`);
+        errors.push(
+          `${catalogFile}:${e.linePos?.[0].line ?? 1}:${
+            e.linePos?.[0].col ?? 1
+          } ${e.message.split('\n')[0]}`,
+        );
         continue;
       }
       const entity = doc.toJSON() as Entity;
@@ -46,12 +49,21 @@ export function checkDirectory(dir: string, now = new Date()): OfflineCheck {
   const controlFiles = [
     path.join(dir, 'controls.yaml'),
     ...(fs.existsSync(path.join(dir, 'controls'))
-      ? fs.readdirSync(path.join(dir, 'controls')).filter(f => /\.ya?ml$/.test(f)).sort().map(f => path.join(dir, 'controls', f))
+      ? fs
+          .readdirSync(path.join(dir, 'controls'))
+          .filter(f => /\.ya?ml$/.test(f))
+          .sort()
+          .map(f => path.join(dir, 'controls', f))
       : []),
   ].filter(f => fs.existsSync(f));
-  if (controlFiles.length === 0) errors.push(`${dir}: no controls.yaml or controls/*.yaml`);
-  const catalog = loadControlsCatalog(controlFiles.map(file => ({ file, text: fs.readFileSync(file, 'utf8') })));
-  errors.push(...catalog.errors.map((e: ControlsCatalogError) => formatCatalogError(e)));
+  if (controlFiles.length === 0)
+    errors.push(`${dir}: no controls.yaml or controls/*.yaml`);
+  const catalog = loadControlsCatalog(
+    controlFiles.map(file => ({ file, text: fs.readFileSync(file, 'utf8') })),
+  );
+  errors.push(
+    ...catalog.errors.map((e: ControlsCatalogError) => formatCatalogError(e)),
+  );
 
   const factsFile = path.join(dir, 'facts.json');
   const facts = new Map<string, EvidenceFact[]>();
@@ -65,14 +77,33 @@ export function checkDirectory(dir: string, now = new Date()): OfflineCheck {
     (parsed?.evidence ?? []).forEach((entry: any, i: number) => {
       const v = validateEvidencePush(entry, now);
       if (!v.ok) {
-        errors.push(...v.errors.map(e => `${factsFile}: evidence[${i}].${e.field}: ${e.message}`));
+        errors.push(
+          ...v.errors.map(
+            e => `${factsFile}: evidence[${i}].${e.field}: ${e.message}`,
+          ),
+        );
         return;
       }
-      facts.set(v.entityRef, v.facts.map(f => ({ ...f, entityRef: v.entityRef, source: 'file:facts.json', recordedAt: f.observedAt })));
+      facts.set(
+        v.entityRef,
+        v.facts.map(f => ({
+          ...f,
+          entityRef: v.entityRef,
+          source: 'file:facts.json',
+          recordedAt: f.observedAt,
+        })),
+      );
     });
   }
   if (errors.length) return { results: [], errors, catalogFile };
-  const results = entities.flatMap(e => evaluateControls(catalog.controls, controlSubjectOf(e), facts.get(stringifyEntityRef(e)) ?? [], { now }));
+  const results = entities.flatMap(e =>
+    evaluateControls(
+      catalog.controls,
+      controlSubjectOf(e),
+      facts.get(stringifyEntityRef(e)) ?? [],
+      { now },
+    ),
+  );
   return { results, errors, catalogFile };
 }
 
@@ -80,34 +111,64 @@ export function checkDirectory(dir: string, now = new Date()): OfflineCheck {
 export function formatText(check: OfflineCheck): string[] {
   const lines = check.results
     .filter(r => r.status === 'fail' || r.status === 'error')
-    .map(r => `${r.status.toUpperCase().padEnd(5)} ${r.controlId} ${r.entityRef}: ${r.message}`);
+    .map(
+      r =>
+        `${r.status.toUpperCase().padEnd(5)} ${r.controlId} ${r.entityRef}: ${
+          r.message
+        }`,
+    );
   const count = (s: string) => check.results.filter(r => r.status === s).length;
-  lines.push(`${count('pass')} passed, ${count('fail')} failed, ${count('error')} errors, ${count('exempt')} exempt, ${count('not-applicable')} not applicable`);
+  lines.push(
+    `${count('pass')} passed, ${count('fail')} failed, ${count(
+      'error',
+    )} errors, ${count('exempt')} exempt, ${count(
+      'not-applicable',
+    )} not applicable`,
+  );
   return lines;
 }
 
 /** SARIF 2.1.0, for code-scanning UIs. */
 /** A run-time error is a warning, a low-severity failure a note, any other failure an error. */
-function sarifLevel(r: { status: string; severity: string }): 'warning' | 'note' | 'error' {
+function sarifLevel(r: {
+  status: string;
+  severity: string;
+}): 'warning' | 'note' | 'error' {
   if (r.status === 'error') return 'warning';
   return r.severity === 'low' ? 'note' : 'error';
 }
 
 export function formatSarif(check: OfflineCheck): object {
-  const rules = [...new Set(check.results.map(r => r.controlId))].map(id => ({ id }));
+  const rules = [...new Set(check.results.map(r => r.controlId))].map(id => ({
+    id,
+  }));
   return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    runs: [{
-      tool: { driver: { name: 'conductor', informationUri: 'https://backstage.io', rules } },
-      results: check.results
-        .filter(r => r.status === 'fail' || r.status === 'error')
-        .map(r => ({
-          ruleId: r.controlId,
-          level: sarifLevel(r),
-          message: { text: `${r.entityRef}: ${r.message}` },
-          locations: [{ physicalLocation: { artifactLocation: { uri: path.basename(check.catalogFile) } } }],
-        })),
-    }],
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'conductor',
+            informationUri: 'https://backstage.io',
+            rules,
+          },
+        },
+        results: check.results
+          .filter(r => r.status === 'fail' || r.status === 'error')
+          .map(r => ({
+            ruleId: r.controlId,
+            level: sarifLevel(r),
+            message: { text: `${r.entityRef}: ${r.message}` },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: path.basename(check.catalogFile) },
+                },
+              },
+            ],
+          })),
+      },
+    ],
   };
 }

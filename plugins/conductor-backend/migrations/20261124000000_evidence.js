@@ -18,7 +18,10 @@ exports.up = async function up(knex) {
     table.string('source', 255).notNullable();
     table.timestamp('observed_at', { useTz: true }).notNullable();
     table.timestamp('recorded_at', { useTz: true }).notNullable();
-    table.index(['entity_ref', 'name', 'observed_at'], 'conductor_evidence_history_idx');
+    table.index(
+      ['entity_ref', 'name', 'observed_at'],
+      'conductor_evidence_history_idx',
+    );
   });
   await knex.schema.createTable('conductor_evidence_latest', table => {
     table.comment('The latest observation of each fact per entity');

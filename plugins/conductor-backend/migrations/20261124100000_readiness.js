@@ -14,7 +14,10 @@ exports.up = async function up(knex) {
     table.float('score').notNullable();
     table.text('components_json').notNullable();
     table.timestamp('computed_at', { useTz: true }).notNullable();
-    table.index(['entity_ref', 'computed_at'], 'conductor_readiness_scores_entity_idx');
+    table.index(
+      ['entity_ref', 'computed_at'],
+      'conductor_readiness_scores_entity_idx',
+    );
     table.index(['computed_at'], 'conductor_readiness_scores_time_idx');
   });
   await knex.schema.createTable('conductor_promotion_overrides', table => {
@@ -27,10 +30,15 @@ exports.up = async function up(knex) {
     table.string('created_by', 255).notNullable();
     table.timestamp('created_at', { useTz: true }).notNullable();
     table.timestamp('expires_at', { useTz: true }).notNullable();
-    table.index(['entity_ref', 'environment', 'expires_at'], 'conductor_promotion_overrides_idx');
+    table.index(
+      ['entity_ref', 'environment', 'expires_at'],
+      'conductor_promotion_overrides_idx',
+    );
   });
   await knex.schema.createTable('conductor_promotion_decisions', table => {
-    table.comment('Every answer of the promotion gate: who asked, what was answered');
+    table.comment(
+      'Every answer of the promotion gate: who asked, what was answered',
+    );
     table.bigIncrements('id').primary();
     table.string('entity_ref', 255).notNullable();
     table.string('environment', 64).notNullable();
@@ -42,7 +50,10 @@ exports.up = async function up(knex) {
     table.string('requested_by', 255).notNullable();
     table.bigInteger('override_id').nullable();
     table.timestamp('decided_at', { useTz: true }).notNullable();
-    table.index(['entity_ref', 'decided_at'], 'conductor_promotion_decisions_entity_idx');
+    table.index(
+      ['entity_ref', 'decided_at'],
+      'conductor_promotion_decisions_entity_idx',
+    );
   });
 };
 

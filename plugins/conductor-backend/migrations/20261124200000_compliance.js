@@ -20,7 +20,12 @@ exports.up = async function up(knex) {
   });
   await knex.schema.createTable('conductor_compliance_results', table => {
     table.comment('The result of one control on one entity in one run');
-    table.bigInteger('run_id').notNullable().references('id').inTable('conductor_compliance_runs').onDelete('CASCADE');
+    table
+      .bigInteger('run_id')
+      .notNullable()
+      .references('id')
+      .inTable('conductor_compliance_runs')
+      .onDelete('CASCADE');
     table.string('entity_ref', 255).notNullable();
     table.string('control_id', 255).notNullable();
     table.string('severity', 16).notNullable();
@@ -33,8 +38,15 @@ exports.up = async function up(knex) {
     table.primary(['run_id', 'entity_ref', 'control_id']);
   });
   await knex.schema.createTable('conductor_compliance_scores', table => {
-    table.comment('Severity-weighted compliance score per entity, team and system per run');
-    table.bigInteger('run_id').notNullable().references('id').inTable('conductor_compliance_runs').onDelete('CASCADE');
+    table.comment(
+      'Severity-weighted compliance score per entity, team and system per run',
+    );
+    table
+      .bigInteger('run_id')
+      .notNullable()
+      .references('id')
+      .inTable('conductor_compliance_runs')
+      .onDelete('CASCADE');
     table.string('scope', 16).notNullable();
     table.string('ref', 255).notNullable();
     table.float('score').notNullable();
@@ -43,7 +55,9 @@ exports.up = async function up(knex) {
     table.index(['scope', 'ref'], 'conductor_compliance_scores_ref_idx');
   });
   await knex.schema.createTable('conductor_compliance_exemptions', table => {
-    table.comment('An entity exempted from a control, with reason, approver and expiry');
+    table.comment(
+      'An entity exempted from a control, with reason, approver and expiry',
+    );
     table.bigIncrements('id').primary();
     table.string('entity_ref', 255).notNullable();
     table.string('control_id', 255).notNullable();

@@ -16,8 +16,15 @@ exports.up = async function up(knex) {
     table.primary(['entity_ref', 'name']);
   });
   await knex.schema.createTable('conductor_compliance_fact_changes', table => {
-    table.comment('A fact whose value changed between a compliance run and the one before');
-    table.bigInteger('run_id').notNullable().references('id').inTable('conductor_compliance_runs').onDelete('CASCADE');
+    table.comment(
+      'A fact whose value changed between a compliance run and the one before',
+    );
+    table
+      .bigInteger('run_id')
+      .notNullable()
+      .references('id')
+      .inTable('conductor_compliance_runs')
+      .onDelete('CASCADE');
     table.string('entity_ref', 255).notNullable();
     table.string('name', 255).notNullable();
     table.text('before_json').nullable();

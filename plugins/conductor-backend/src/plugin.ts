@@ -99,8 +99,9 @@ export const conductorPlugin = createBackendPlugin({
         const db = await applyDatabaseMigrations(deps.database);
         const store = new EvidenceStore(db);
         const readinessStore = new ReadinessStore(db);
-        const seedFiles = (config.getOptionalStringArray('conductor.evidence.seedFiles') ?? [])
-          .map(f => path.resolve(f));
+        const seedFiles = (
+          config.getOptionalStringArray('conductor.evidence.seedFiles') ?? []
+        ).map(f => path.resolve(f));
         await seedEvidence(store, seedFiles, logger);
 
         const collection = new EvidenceCollection({
@@ -130,7 +131,9 @@ export const conductorPlugin = createBackendPlugin({
           const configured = config.getOptionalConfig(configKey);
           return scheduler.scheduleTask({
             id,
-            ...(configured ? readSchedulerServiceTaskScheduleDefinitionFromConfig(configured) : fallback),
+            ...(configured
+              ? readSchedulerServiceTaskScheduleDefinitionFromConfig(configured)
+              : fallback),
             ...(forceScope ? { scope: forceScope } : {}),
             fn: async signal => {
               try {
@@ -142,20 +145,39 @@ export const conductorPlugin = createBackendPlugin({
           });
         };
 
-        await schedule('conductor-evidence-collect', 'conductor.evidence.collect.schedule', DEFAULT_COLLECT_SCHEDULE,
-          'Evidence collection', async signal => {
+        await schedule(
+          'conductor-evidence-collect',
+          'conductor.evidence.collect.schedule',
+          DEFAULT_COLLECT_SCHEDULE,
+          'Evidence collection',
+          async signal => {
             await collection.run(signal);
-          });
+          },
+        );
 
         const alerts = new AlertSender(deps.notifications, logger);
-        const directory = new ComponentDirectory({ catalog, auth: deps.auth, logger });
+        const directory = new ComponentDirectory({
+          catalog,
+          auth: deps.auth,
+          logger,
+        });
         // Every replica keeps its own snapshot, so this task runs on each.
-        await schedule('conductor-component-directory', 'conductor.readiness.directory.schedule', DEFAULT_DIRECTORY_SCHEDULE,
-          'Rebuilding the component directory', async () => {
+        await schedule(
+          'conductor-component-directory',
+          'conductor.readiness.directory.schedule',
+          DEFAULT_DIRECTORY_SCHEDULE,
+          'Rebuilding the component directory',
+          async () => {
             const t0 = Date.now();
             const n = await directory.rebuild();
-            logger.info(`Component directory: ${n} component(s), rebuilt in ${Date.now() - t0} ms`);
-          }, 'local');
+            logger.info(
+              `Component directory: ${n} component(s), rebuilt in ${
+                Date.now() - t0
+              } ms`,
+            );
+          },
+          'local',
+        );
         const readiness = new ReadinessService({
           directory,
           evidence: store,
@@ -165,31 +187,55 @@ export const conductorPlugin = createBackendPlugin({
           logger,
           alerts,
         });
-        await schedule('conductor-readiness-snapshot', 'conductor.readiness.snapshot.schedule', DEFAULT_SNAPSHOT_SCHEDULE,
-          'Readiness snapshot', async () => {
-            const n = await readiness.snapshot(await deps.auth.getOwnServiceCredentials());
+        await schedule(
+          'conductor-readiness-snapshot',
+          'conductor.readiness.snapshot.schedule',
+          DEFAULT_SNAPSHOT_SCHEDULE,
+          'Readiness snapshot',
+          async () => {
+            const n = await readiness.snapshot(
+              await deps.auth.getOwnServiceCredentials(),
+            );
             logger.info(`Readiness snapshot: scored ${n} component(s)`);
-          });
+          },
+        );
 
         const complianceStore = new ComplianceStore(db);
         const compliance = new ComplianceService({
-          files: (config.getOptionalStringArray('conductor.compliance.catalogFiles') ?? []).map(f => path.resolve(f)),
+          files: (
+            config.getOptionalStringArray(
+              'conductor.compliance.catalogFiles',
+            ) ?? []
+          ).map(f => path.resolve(f)),
           store: complianceStore,
           evidence: store,
           catalog,
           logger,
-          targetScore: config.getOptionalNumber('conductor.compliance.targetScore'),
+          targetScore: config.getOptionalNumber(
+            'conductor.compliance.targetScore',
+          ),
           alerts,
         });
         await compliance.loadControls({ initial: true });
-        await schedule('conductor-compliance-nightly', 'conductor.compliance.schedule', DEFAULT_COMPLIANCE_SCHEDULE,
-          'Nightly compliance run', async signal => {
+        await schedule(
+          'conductor-compliance-nightly',
+          'conductor.compliance.schedule',
+          DEFAULT_COMPLIANCE_SCHEDULE,
+          'Nightly compliance run',
+          async signal => {
             // Evidence first, so the run judges what is true tonight.
             await collection.run(signal);
-            await compliance.run('nightly', await deps.auth.getOwnServiceCredentials());
-          });
+            await compliance.run(
+              'nightly',
+              await deps.auth.getOwnServiceCredentials(),
+            );
+          },
+        );
 
-        deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        deps.httpRouter.addAuthPolicy({
+          path: '/health',
+          allow: 'unauthenticated',
+        });
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,

@@ -16,16 +16,23 @@ import { conductorPlugin } from './plugin';
 import { QUIET_SCHEDULES } from './testSchedules';
 
 const CI_TOKEN = 'ci-token-for-gate-tests-0123';
-const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
+const daysAgo = (d: number) =>
+  new Date(Date.now() - d * 86_400_000).toISOString();
 
 const entity = (name: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: { name, namespace: 'default' },
-  spec: { type: 'service', lifecycle: 'production', owner: 'group:default/payments' },
+  spec: {
+    type: 'service',
+    lifecycle: 'production',
+    owner: 'group:default/payments',
+  },
   relations: [{ type: 'ownedBy', targetRef: 'group:default/payments' }],
 });
-const entities = ['ready-api', 'weak-worker', 'stale-api', 'empty-api'].map(entity);
+const entities = ['ready-api', 'weak-worker', 'stale-api', 'empty-api'].map(
+  entity,
+);
 
 const readyFacts = [
   { name: 'test.coverage', value: 0.95 },
@@ -48,7 +55,16 @@ async function startWithRealAuth(config: object = {}) {
       httpAuthServiceFactory,
       mockServices.rootConfig.factory({
         data: {
-          backend: { auth: { externalAccess: [{ type: 'static', options: { token: CI_TOKEN, subject: 'release-pipeline' } }] } },
+          backend: {
+            auth: {
+              externalAccess: [
+                {
+                  type: 'static',
+                  options: { token: CI_TOKEN, subject: 'release-pipeline' },
+                },
+              ],
+            },
+          },
           conductor: { ...QUIET_SCHEDULES, ...config },
         },
       }),
@@ -60,85 +76,200 @@ async function startWithRealAuth(config: object = {}) {
 const auth = { Authorization: `Bearer ${CI_TOKEN}` };
 
 async function push(server: any, name: string, facts: object[]) {
-  await request(server).post('/api/conductor/evidence').set(auth).send({ entityRef: `component:default/${name}`, facts }).expect(201);
+  await request(server)
+    .post('/api/conductor/evidence')
+    .set(auth)
+    .send({ entityRef: `component:default/${name}`, facts })
+    .expect(201);
 }
 
 describe('promotion gate', () => {
   it('allows a ready service, blocks a weak one with reasons, and records both', async () => {
     const server = await startWithRealAuth();
     await push(server, 'ready-api', readyFacts);
-    await push(server, 'weak-worker', [{ name: 'test.coverage', value: 0.5 }, { name: 'runbook.url', value: 'https://r' }]);
+    await push(server, 'weak-worker', [
+      { name: 'test.coverage', value: 0.5 },
+      { name: 'runbook.url', value: 'https://r' },
+    ]);
 
-    const ok = await request(server).post('/api/conductor/promotions/check').set(auth)
-      .send({ entityRef: 'component:default/ready-api', environment: 'production', version: '1.4.2' }).expect(200);
-    expect(ok.body).toMatchObject({ allowed: true, threshold: 0.9, entityRef: 'component:default/ready-api', version: '1.4.2' });
+    const ok = await request(server)
+      .post('/api/conductor/promotions/check')
+      .set(auth)
+      .send({
+        entityRef: 'component:default/ready-api',
+        environment: 'production',
+        version: '1.4.2',
+      })
+      .expect(200);
+    expect(ok.body).toMatchObject({
+      allowed: true,
+      threshold: 0.9,
+      entityRef: 'component:default/ready-api',
+      version: '1.4.2',
+    });
     expect(ok.body.score).toBeGreaterThanOrEqual(0.9);
     expect(ok.body.components).toHaveLength(6);
 
-    const blocked = await request(server).post('/api/conductor/promotions/check').set(auth)
-      .send({ entityRef: 'component:default/weak-worker', environment: 'production' }).expect(200);
+    const blocked = await request(server)
+      .post('/api/conductor/promotions/check')
+      .set(auth)
+      .send({
+        entityRef: 'component:default/weak-worker',
+        environment: 'production',
+      })
+      .expect(200);
     // 0.25*0.5 + 0 + 0.2*(2/8) + 0.1*0.5 + 0 + 0
-    expect(blocked.body).toMatchObject({ allowed: false, score: 0.225, threshold: 0.9 });
-    expect(blocked.body.reasons[0]).toBe('readiness 0.225 is below the production threshold 0.9');
-    expect(blocked.body.reasons).toContain('slo: 0 × 0.25 (no trusted evidence for slo.adherence)');
-    expect(blocked.body.reasons.at(-1)).toBe('next: Report slo.adherence (from CI or the SLO board) (+0.25)');
+    expect(blocked.body).toMatchObject({
+      allowed: false,
+      score: 0.225,
+      threshold: 0.9,
+    });
+    expect(blocked.body.reasons[0]).toBe(
+      'readiness 0.225 is below the production threshold 0.9',
+    );
+    expect(blocked.body.reasons).toContain(
+      'slo: 0 × 0.25 (no trusted evidence for slo.adherence)',
+    );
+    expect(blocked.body.reasons.at(-1)).toBe(
+      'next: Report slo.adherence (from CI or the SLO board) (+0.25)',
+    );
 
-    const readiness = await request(server).get('/api/conductor/readiness/component/default/weak-worker').set(auth).expect(200);
+    const readiness = await request(server)
+      .get('/api/conductor/readiness/component/default/weak-worker')
+      .set(auth)
+      .expect(200);
     expect(readiness.body.decisions).toEqual([
-      expect.objectContaining({ allowed: false, environment: 'production', score: 0.225, requestedBy: 'ci:release-pipeline' }),
+      expect.objectContaining({
+        allowed: false,
+        environment: 'production',
+        score: 0.225,
+        requestedBy: 'ci:release-pipeline',
+      }),
     ]);
     expect(readiness.body.history[0].score).toBe(0.225);
   });
 
   it('fails closed: unknown entity, no evidence, stale evidence', async () => {
     const server = await startWithRealAuth();
-    const unknown = await request(server).post('/api/conductor/promotions/check').set(auth)
-      .send({ entityRef: 'component:default/ghost', environment: 'production' }).expect(200);
-    expect(unknown.body).toMatchObject({ allowed: false, score: null, reasons: ['component:default/ghost is not in the catalog'] });
+    const unknown = await request(server)
+      .post('/api/conductor/promotions/check')
+      .set(auth)
+      .send({ entityRef: 'component:default/ghost', environment: 'production' })
+      .expect(200);
+    expect(unknown.body).toMatchObject({
+      allowed: false,
+      score: null,
+      reasons: ['component:default/ghost is not in the catalog'],
+    });
 
-    const empty = await request(server).post('/api/conductor/promotions/check').set(auth)
-      .send({ entityRef: 'component:default/empty-api', environment: 'staging' }).expect(200);
+    const empty = await request(server)
+      .post('/api/conductor/promotions/check')
+      .set(auth)
+      .send({
+        entityRef: 'component:default/empty-api',
+        environment: 'staging',
+      })
+      .expect(200);
     expect(empty.body.allowed).toBe(false);
-    expect(empty.body.reasons[0]).toBe('no trusted evidence about component:default/empty-api');
+    expect(empty.body.reasons[0]).toBe(
+      'no trusted evidence about component:default/empty-api',
+    );
 
     // Perfect values, but all observed 40 days ago.
-    await push(server, 'stale-api', readyFacts.map(f => ({ ...f, observedAt: daysAgo(40) })));
-    const stale = await request(server).post('/api/conductor/promotions/check').set(auth)
-      .send({ entityRef: 'component:default/stale-api', environment: 'production' }).expect(200);
+    await push(
+      server,
+      'stale-api',
+      readyFacts.map(f => ({ ...f, observedAt: daysAgo(40) })),
+    );
+    const stale = await request(server)
+      .post('/api/conductor/promotions/check')
+      .set(auth)
+      .send({
+        entityRef: 'component:default/stale-api',
+        environment: 'production',
+      })
+      .expect(200);
     expect(stale.body.allowed).toBe(false);
-    expect(stale.body.reasons[0]).toMatch(/^evidence is stale: the newest trusted fact is 40(\.\d+)? d old \(max 30 d\)$/);
+    expect(stale.body.reasons[0]).toMatch(
+      /^evidence is stale: the newest trusted fact is 40(\.\d+)? d old \(max 30 d\)$/,
+    );
   });
 
   it('uses per-environment thresholds from config', async () => {
-    const server = await startWithRealAuth({ readiness: { thresholds: { staging: 0.2 } } });
-    await push(server, 'weak-worker', [{ name: 'test.coverage', value: 0.5 }, { name: 'runbook.url', value: 'https://r' }]);
-    const staging = await request(server).post('/api/conductor/promotions/check').set(auth)
-      .send({ entityRef: 'component:default/weak-worker', environment: 'staging' }).expect(200);
+    const server = await startWithRealAuth({
+      readiness: { thresholds: { staging: 0.2 } },
+    });
+    await push(server, 'weak-worker', [
+      { name: 'test.coverage', value: 0.5 },
+      { name: 'runbook.url', value: 'https://r' },
+    ]);
+    const staging = await request(server)
+      .post('/api/conductor/promotions/check')
+      .set(auth)
+      .send({
+        entityRef: 'component:default/weak-worker',
+        environment: 'staging',
+      })
+      .expect(200);
     expect(staging.body).toMatchObject({ allowed: true, threshold: 0.2 });
-    const qa = await request(server).post('/api/conductor/promotions/check').set(auth)
-      .send({ entityRef: 'component:default/weak-worker', environment: 'qa' }).expect(200);
+    const qa = await request(server)
+      .post('/api/conductor/promotions/check')
+      .set(auth)
+      .send({ entityRef: 'component:default/weak-worker', environment: 'qa' })
+      .expect(200);
     expect(qa.body).toMatchObject({ allowed: false, threshold: 0.9 });
   });
 
   it('answers malformed requests with 400 naming the field, and unauthenticated ones with 401', async () => {
     const server = await startWithRealAuth();
-    const bad = await request(server).post('/api/conductor/promotions/check').set(auth).send({ entityRef: 'ready-api', environment: 'Prod Env' });
+    const bad = await request(server)
+      .post('/api/conductor/promotions/check')
+      .set(auth)
+      .send({ entityRef: 'ready-api', environment: 'Prod Env' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toBe(
       'entityRef: "ready-api" has no kind; write it as component:default/ready-api; environment: must be an environment name such as production',
     );
-    const extra = await request(server).post('/api/conductor/promotions/check').set(auth).send({ entityRef: 'component:default/ready-api', environment: 'production', force: true });
+    const extra = await request(server)
+      .post('/api/conductor/promotions/check')
+      .set(auth)
+      .send({
+        entityRef: 'component:default/ready-api',
+        environment: 'production',
+        force: true,
+      });
     expect(extra.status).toBe(400);
     expect(extra.body.error.message).toMatch(/Unrecognized key/);
-    await request(server).post('/api/conductor/promotions/check').send({ entityRef: 'component:default/ready-api', environment: 'production' }).expect(401);
-    await request(server).post('/api/conductor/promotions/check').set({ Authorization: 'Bearer nope' }).send({ entityRef: 'component:default/ready-api', environment: 'production' }).expect(401);
+    await request(server)
+      .post('/api/conductor/promotions/check')
+      .send({
+        entityRef: 'component:default/ready-api',
+        environment: 'production',
+      })
+      .expect(401);
+    await request(server)
+      .post('/api/conductor/promotions/check')
+      .set({ Authorization: 'Bearer nope' })
+      .send({
+        entityRef: 'component:default/ready-api',
+        environment: 'production',
+      })
+      .expect(401);
   });
 
   it('refuses to start with bad weights, naming the key', async () => {
-    await expect(startWithRealAuth({ readiness: { weights: { coverage: 0.6, slo: 0.6, speed: -0.2 } } })).rejects.toThrow(
+    await expect(
+      startWithRealAuth({
+        readiness: { weights: { coverage: 0.6, slo: 0.6, speed: -0.2 } },
+      }),
+    ).rejects.toThrow(
       'conductor.readiness.weights.speed: unknown PRS component',
     );
-    await expect(startWithRealAuth({ readiness: { weights: { coverage: 0.5, slo: 0.4 } } })).rejects.toThrow(
+    await expect(
+      startWithRealAuth({
+        readiness: { weights: { coverage: 0.5, slo: 0.4 } },
+      }),
+    ).rejects.toThrow(
       'conductor.readiness.weights: weights must sum to 1, they sum to 0.9',
     );
   });
@@ -148,24 +279,73 @@ describe('promotion gate', () => {
     await push(server, 'ready-api', readyFacts);
     const url = `http://127.0.0.1:${(server.address() as any).port}`;
     const out: string[] = [];
-    const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l) };
-    const base = ['--url', url, '--token', CI_TOKEN, 'prs-check', '--env', 'production'];
-    expect(await runConductor([...base, '--entity', 'component:default/ready-api'], io)).toBe(0);
-    expect(out[0]).toMatch(/^ALLOWED component:default\/ready-api → production: readiness 0\.9\d+ \(threshold 0\.9\)$/);
+    const io = {
+      out: (l: string) => out.push(l),
+      err: (l: string) => out.push(l),
+    };
+    const base = [
+      '--url',
+      url,
+      '--token',
+      CI_TOKEN,
+      'prs-check',
+      '--env',
+      'production',
+    ];
+    expect(
+      await runConductor(
+        [...base, '--entity', 'component:default/ready-api'],
+        io,
+      ),
+    ).toBe(0);
+    expect(out[0]).toMatch(
+      /^ALLOWED component:default\/ready-api → production: readiness 0\.9\d+ \(threshold 0\.9\)$/,
+    );
     out.length = 0;
-    expect(await runConductor([...base, '--entity', 'component:default/empty-api'], io)).toBe(1);
-    expect(out[0]).toBe('BLOCKED component:default/empty-api → production: readiness 0 (threshold 0.9)');
-    expect(out).toContain('  - no trusted evidence about component:default/empty-api');
+    expect(
+      await runConductor(
+        [...base, '--entity', 'component:default/empty-api'],
+        io,
+      ),
+    ).toBe(1);
+    expect(out[0]).toBe(
+      'BLOCKED component:default/empty-api → production: readiness 0 (threshold 0.9)',
+    );
+    expect(out).toContain(
+      '  - no trusted evidence about component:default/empty-api',
+    );
     // A stricter --min in CI blocks even when the gate allows.
     out.length = 0;
-    expect(await runConductor([...base, '--entity', 'component:default/ready-api', '--min', '0.999'], io)).toBe(1);
+    expect(
+      await runConductor(
+        [...base, '--entity', 'component:default/ready-api', '--min', '0.999'],
+        io,
+      ),
+    ).toBe(1);
     expect(out).toContain('  - below --min 0.999 required by this pipeline');
-    expect(await runConductor(['--url', url, '--token', 'bad', 'prs-check', '--env', 'production', '--entity', 'component:default/ready-api'], io)).toBe(2);
+    expect(
+      await runConductor(
+        [
+          '--url',
+          url,
+          '--token',
+          'bad',
+          'prs-check',
+          '--env',
+          'production',
+          '--entity',
+          'component:default/ready-api',
+        ],
+        io,
+      ),
+    ).toBe(2);
   });
 });
 
 describe('break-glass override', () => {
-  async function startWithMockAuth(catalog = catalogServiceMock.factory({ entities })) {
+  async function startWithMockAuth(
+    catalog = catalogServiceMock.factory({ entities }),
+  ) {
     const backend = await startTestBackend({
       features: [
         conductorPlugin,
@@ -178,39 +358,102 @@ describe('break-glass override', () => {
     return backend.server;
   }
   const ci = { Authorization: mockCredentials.service.header() };
-  const alice = { Authorization: mockCredentials.user.header('user:default/alice') };
+  const alice = {
+    Authorization: mockCredentials.user.header('user:default/alice'),
+  };
 
   it('needs a reason and another approver, lets a blocked release through until it expires, and is recorded', async () => {
     const server = await startWithMockAuth();
-    const check = () => request(server).post('/api/conductor/promotions/check').set(ci).send({ entityRef: 'component:default/empty-api', environment: 'production' });
+    const check = () =>
+      request(server).post('/api/conductor/promotions/check').set(ci).send({
+        entityRef: 'component:default/empty-api',
+        environment: 'production',
+      });
     expect((await check()).body.allowed).toBe(false);
 
-    const noReason = await request(server).post('/api/conductor/promotions/overrides').set(alice)
-      .send({ entityRef: 'component:default/empty-api', environment: 'production', reason: 'hotfix', approver: 'user:default/bob', expiresInHours: 2 });
+    const noReason = await request(server)
+      .post('/api/conductor/promotions/overrides')
+      .set(alice)
+      .send({
+        entityRef: 'component:default/empty-api',
+        environment: 'production',
+        reason: 'hotfix',
+        approver: 'user:default/bob',
+        expiresInHours: 2,
+      });
     expect(noReason.status).toBe(400);
-    expect(noReason.body.error.message).toBe('reason: must say why, in at least 10 characters');
-    const self = await request(server).post('/api/conductor/promotions/overrides').set(alice)
-      .send({ entityRef: 'component:default/empty-api', environment: 'production', reason: 'Sev1 hotfix for checkout outage', approver: 'user:default/alice', expiresInHours: 2 });
+    expect(noReason.body.error.message).toBe(
+      'reason: must say why, in at least 10 characters',
+    );
+    const self = await request(server)
+      .post('/api/conductor/promotions/overrides')
+      .set(alice)
+      .send({
+        entityRef: 'component:default/empty-api',
+        environment: 'production',
+        reason: 'Sev1 hotfix for checkout outage',
+        approver: 'user:default/alice',
+        expiresInHours: 2,
+      });
     expect(self.status).toBe(400);
-    await request(server).post('/api/conductor/promotions/overrides').set(ci)
-      .send({ entityRef: 'component:default/empty-api', environment: 'production', reason: 'Sev1 hotfix for checkout outage', approver: 'user:default/bob', expiresInHours: 2 })
+    await request(server)
+      .post('/api/conductor/promotions/overrides')
+      .set(ci)
+      .send({
+        entityRef: 'component:default/empty-api',
+        environment: 'production',
+        reason: 'Sev1 hotfix for checkout outage',
+        approver: 'user:default/bob',
+        expiresInHours: 2,
+      })
       .expect(403); // a CI token cannot grant itself an exception
 
-    const created = await request(server).post('/api/conductor/promotions/overrides').set(alice)
-      .send({ entityRef: 'component:default/empty-api', environment: 'production', reason: 'Sev1 hotfix for checkout outage', approver: 'user:default/bob', expiresInHours: 2 })
+    const created = await request(server)
+      .post('/api/conductor/promotions/overrides')
+      .set(alice)
+      .send({
+        entityRef: 'component:default/empty-api',
+        environment: 'production',
+        reason: 'Sev1 hotfix for checkout outage',
+        approver: 'user:default/bob',
+        expiresInHours: 2,
+      })
       .expect(201);
-    expect(created.body).toMatchObject({ createdBy: 'user:default/alice', approver: 'user:default/bob' });
+    expect(created.body).toMatchObject({
+      createdBy: 'user:default/alice',
+      approver: 'user:default/bob',
+    });
 
     const allowed = (await check()).body;
     expect(allowed.allowed).toBe(true);
     expect(allowed.override.id).toBe(created.body.id);
-    expect(allowed.reasons[0]).toMatch(/^break-glass override #\d+ approved by user:default\/bob until .*: Sev1 hotfix for checkout outage$/);
-    expect(allowed.reasons).toContain('no trusted evidence about component:default/empty-api');
+    expect(allowed.reasons[0]).toMatch(
+      /^break-glass override #\d+ approved by user:default\/bob until .*: Sev1 hotfix for checkout outage$/,
+    );
+    expect(allowed.reasons).toContain(
+      'no trusted evidence about component:default/empty-api',
+    );
     // Another environment is not covered.
-    const staging = await request(server).post('/api/conductor/promotions/check').set(ci).send({ entityRef: 'component:default/empty-api', environment: 'staging' });
+    const staging = await request(server)
+      .post('/api/conductor/promotions/check')
+      .set(ci)
+      .send({
+        entityRef: 'component:default/empty-api',
+        environment: 'staging',
+      });
     expect(staging.body.allowed).toBe(false);
 
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+    jest.useFakeTimers({
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'setTimeout',
+        'setInterval',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
+    });
     jest.setSystemTime(Date.now() + 3 * 3_600_000);
     try {
       expect((await check()).body.allowed).toBe(false);
@@ -221,34 +464,67 @@ describe('break-glass override', () => {
 
   it('fails closed on an internal error', async () => {
     const broken = catalogServiceMock.mock({
-      getEntityByRef: async () => { throw new Error('catalog unavailable'); },
+      getEntityByRef: async () => {
+        throw new Error('catalog unavailable');
+      },
     });
     const server = await startWithMockAuth(broken.factory as any);
-    const res = await request(server).post('/api/conductor/promotions/check').set(ci).send({ entityRef: 'component:default/ready-api', environment: 'production' }).expect(200);
-    expect(res.body).toMatchObject({ allowed: false, score: null, reasons: ['internal error, failing closed: catalog unavailable'] });
+    const res = await request(server)
+      .post('/api/conductor/promotions/check')
+      .set(ci)
+      .send({
+        entityRef: 'component:default/ready-api',
+        environment: 'production',
+      })
+      .expect(200);
+    expect(res.body).toMatchObject({
+      allowed: false,
+      score: null,
+      reasons: ['internal error, failing closed: catalog unavailable'],
+    });
   });
 
   it('fails closed when its database is gone, saying the decision could not be recorded', async () => {
-    const knex = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
     const backend = await startTestBackend({
       features: [
         conductorPlugin,
         catalogServiceMock.factory({ entities }),
         mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({ data: { conductor: QUIET_SCHEDULES } }),
+        mockServices.rootConfig.factory({
+          data: { conductor: QUIET_SCHEDULES },
+        }),
       ],
     });
-    await request(backend.server).post('/api/conductor/evidence').set(ci)
-      .send({ entityRef: 'component:default/ready-api', facts: readyFacts }).expect(201);
-    const check = () => request(backend.server).post('/api/conductor/promotions/check').set(ci)
-      .send({ entityRef: 'component:default/ready-api', environment: 'production' }).expect(200);
+    await request(backend.server)
+      .post('/api/conductor/evidence')
+      .set(ci)
+      .send({ entityRef: 'component:default/ready-api', facts: readyFacts })
+      .expect(201);
+    const check = () =>
+      request(backend.server)
+        .post('/api/conductor/promotions/check')
+        .set(ci)
+        .send({
+          entityRef: 'component:default/ready-api',
+          environment: 'production',
+        })
+        .expect(200);
     expect((await check()).body.allowed).toBe(true);
 
     await knex.destroy();
     const res = await check();
     expect(res.body.allowed).toBe(false);
-    expect(res.body.reasons[0]).toMatch(/^internal error, failing closed: the decision could not be recorded/);
-    expect(res.body.reasons).toContainEqual(expect.stringMatching(/^break-glass overrides could not be read: /));
+    expect(res.body.reasons[0]).toMatch(
+      /^internal error, failing closed: the decision could not be recorded/,
+    );
+    expect(res.body.reasons).toContainEqual(
+      expect.stringMatching(/^break-glass overrides could not be read: /),
+    );
     expect(res.body.decisionId).toBeUndefined();
   });
 });

@@ -23,7 +23,6 @@ export const conductorEvidenceCreatePermission = createPermission({
   resourceType: 'catalog-entity',
 });
 
-
 /**
  * Create a break-glass override of the promotion gate. A person's action,
  * always with a reason and a named approver, and always expiring.

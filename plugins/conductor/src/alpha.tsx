@@ -41,7 +41,9 @@ export const entityComplianceContent = EntityContentBlueprint.make({
     title: 'Compliance',
     filter: 'kind:component',
     loader: () =>
-      import('./components/ComplianceContent').then(m => <m.ComplianceContent />),
+      import('./components/ComplianceContent').then(m => (
+        <m.ComplianceContent />
+      )),
   },
 });
 
@@ -69,7 +71,9 @@ export const teamReadinessPage = PageBlueprint.make({
     icon: <SpeedIcon fontSize="inherit" />,
     routeRef: readinessRouteRef,
     loader: () =>
-      import('./components/TeamReadinessPage').then(m => <m.TeamReadinessPage />),
+      import('./components/TeamReadinessPage').then(m => (
+        <m.TeamReadinessPage />
+      )),
   },
 });
 
@@ -85,7 +89,9 @@ export const teamCompliancePage = PageBlueprint.make({
     icon: <VerifiedUserIcon fontSize="inherit" />,
     routeRef: complianceRouteRef,
     loader: () =>
-      import('./components/TeamCompliancePage').then(m => <m.TeamCompliancePage />),
+      import('./components/TeamCompliancePage').then(m => (
+        <m.TeamCompliancePage />
+      )),
   },
 });
 
@@ -97,5 +103,12 @@ export const teamCompliancePage = PageBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'conductor',
   routes: { readiness: readinessRouteRef, compliance: complianceRouteRef },
-  extensions: [conductorApi, entityEvidenceContent, entityComplianceContent, entityReadinessContent, teamReadinessPage, teamCompliancePage],
+  extensions: [
+    conductorApi,
+    entityEvidenceContent,
+    entityComplianceContent,
+    entityReadinessContent,
+    teamReadinessPage,
+    teamCompliancePage,
+  ],
 });

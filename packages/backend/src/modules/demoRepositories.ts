@@ -16,13 +16,18 @@ export const demoRepositoriesPlugin = createBackendPlugin({
   pluginId: 'demo-repos',
   register(env) {
     env.registerInit({
-      deps: { httpRouter: coreServices.httpRouter, config: coreServices.rootConfig },
+      deps: {
+        httpRouter: coreServices.httpRouter,
+        config: coreServices.rootConfig,
+      },
       async init({ httpRouter, config }) {
         const dir = config.getOptionalString('demoRepositories.root');
         if (!dir) return; // production: repositories live in the SCM
         const root = path.resolve(dir);
         httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
-        httpRouter.use(express.static(root, { dotfiles: 'allow', fallthrough: true }));
+        httpRouter.use(
+          express.static(root, { dotfiles: 'allow', fallthrough: true }),
+        );
       },
     });
   },

@@ -21,7 +21,9 @@ const ONCALL_ANNOTATIONS = [
 
 /** Reads a resource's retention class from its `retention:<class>` tag. */
 export function retentionOf(resource: Entity): string | null {
-  const tag = (resource.metadata.tags ?? []).find(t => t.startsWith('retention:'));
+  const tag = (resource.metadata.tags ?? []).find(t =>
+    t.startsWith('retention:'),
+  );
   return tag ? tag.slice('retention:'.length) : null;
 }
 
@@ -57,7 +59,8 @@ export class CatalogEvidenceCollector implements EvidenceCollector {
         );
       }
       const lifecycle = entity.spec?.lifecycle;
-      if (typeof lifecycle === 'string' && lifecycle) push('catalog.lifecycle', lifecycle);
+      if (typeof lifecycle === 'string' && lifecycle)
+        push('catalog.lifecycle', lifecycle);
 
       const runbook = (entity.metadata.links ?? []).find(
         l => l.type === 'runbook' || /runbook/i.test(l.title ?? ''),

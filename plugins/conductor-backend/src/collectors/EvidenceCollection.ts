@@ -1,7 +1,4 @@
-import {
-  AuthService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { typeFactValue } from '@internal/plugin-conductor-common';
@@ -53,13 +50,20 @@ export class EvidenceCollection {
       signal,
     };
     const now = new Date().toISOString();
-    const summary: CollectionSummary = { entities: all.length, facts: 0, rejected: 0, failedCollectors: [] };
+    const summary: CollectionSummary = {
+      entities: all.length,
+      facts: 0,
+      rejected: 0,
+      failedCollectors: [],
+    };
     for (const collector of collectors) {
       let facts;
       try {
         facts = await collector.collect(context);
       } catch (e) {
-        logger.error(`Evidence collector ${collector.id} failed: ${(e as Error).message}`);
+        logger.error(
+          `Evidence collector ${collector.id} failed: ${(e as Error).message}`,
+        );
         summary.failedCollectors.push(collector.id);
         continue;
       }
@@ -68,7 +72,9 @@ export class EvidenceCollection {
         const coerced = typeFactValue(fact.name, fact.value);
         if ('error' in coerced) {
           summary.rejected++;
-          logger.warn(`Collector ${collector.id} produced a bad fact for ${fact.entityRef}: ${coerced.error}`);
+          logger.warn(
+            `Collector ${collector.id} produced a bad fact for ${fact.entityRef}: ${coerced.error}`,
+          );
           continue;
         }
         records.push({

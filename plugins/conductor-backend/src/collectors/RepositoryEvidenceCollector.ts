@@ -1,7 +1,4 @@
-import {
-  LoggerService,
-  UrlReaderService,
-} from '@backstage/backend-plugin-api';
+import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import {
   ANNOTATION_SOURCE_LOCATION,
   Entity,
@@ -15,7 +12,11 @@ import {
 } from '@internal/plugin-conductor-node';
 
 /** Where GitHub, GitLab and Bitbucket look for CODEOWNERS, in their order. */
-export const CODEOWNERS_PATHS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
+export const CODEOWNERS_PATHS = [
+  '.github/CODEOWNERS',
+  'CODEOWNERS',
+  'docs/CODEOWNERS',
+];
 /** CycloneDX SBOM file names the collector reads. */
 export const SBOM_PATHS = ['sbom.cdx.json', 'bom.json'];
 
@@ -46,7 +47,10 @@ export class RepositoryEvidenceCollector implements EvidenceCollector {
   private async readFirst(base: string, paths: string[], signal?: AbortSignal) {
     for (const p of paths) {
       try {
-        const response = await this.reader.readUrl(new URL(p, base).toString(), { signal });
+        const response = await this.reader.readUrl(
+          new URL(p, base).toString(),
+          { signal },
+        );
         return { path: p, text: (await response.buffer()).toString('utf8') };
       } catch (e) {
         if ((e as Error).name === NotFoundError.name) continue;
@@ -64,23 +68,41 @@ export class RepositoryEvidenceCollector implements EvidenceCollector {
       if (!base) continue;
       const entityRef = stringifyEntityRef(entity);
       try {
-        const codeowners = await this.readFirst(base, CODEOWNERS_PATHS, context.signal);
-        facts.push({ entityRef, name: 'repo.codeowners', value: !!codeowners?.text.trim() });
+        const codeowners = await this.readFirst(
+          base,
+          CODEOWNERS_PATHS,
+          context.signal,
+        );
+        facts.push({
+          entityRef,
+          name: 'repo.codeowners',
+          value: !!codeowners?.text.trim(),
+        });
 
         const sbom = await this.readFirst(base, SBOM_PATHS, context.signal);
         facts.push({ entityRef, name: 'sbom.present', value: !!sbom });
         if (sbom) {
           const doc = JSON.parse(sbom.text);
           if (Array.isArray(doc.components)) {
-            facts.push({ entityRef, name: 'sbom.components', value: doc.components.length });
+            facts.push({
+              entityRef,
+              name: 'sbom.components',
+              value: doc.components.length,
+            });
           }
           if (typeof doc.metadata?.timestamp === 'string') {
-            facts.push({ entityRef, name: 'sbom.generated_at', value: doc.metadata.timestamp });
+            facts.push({
+              entityRef,
+              name: 'sbom.generated_at',
+              value: doc.metadata.timestamp,
+            });
           }
         }
       } catch (e) {
         this.logger.warn(
-          `Could not read repository evidence for ${entityRef} at ${base}: ${(e as Error).message}`,
+          `Could not read repository evidence for ${entityRef} at ${base}: ${
+            (e as Error).message
+          }`,
         );
       }
     }

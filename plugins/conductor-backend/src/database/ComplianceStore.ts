@@ -1,4 +1,9 @@
-import { ControlExemption, ControlResult, FactChange, FactValues } from '@internal/plugin-conductor-common';
+import {
+  ControlExemption,
+  ControlResult,
+  FactChange,
+  FactValues,
+} from '@internal/plugin-conductor-common';
 import { Knex } from 'knex';
 import { toIso, toScore } from './migrations';
 import { chunks, insertedId } from './util';
@@ -23,21 +28,27 @@ export interface ScoreRow {
   previousScore: number | null;
 }
 
-
 /** Compliance runs, results, scores and exemptions. */
 export class ComplianceStore {
   constructor(private readonly db: Knex) {}
 
   async lastRunId(): Promise<number | undefined> {
-    const row = await this.db('conductor_compliance_runs').whereNotNull('finished_at').orderBy('id', 'desc').first('id');
+    const row = await this.db('conductor_compliance_runs')
+      .whereNotNull('finished_at')
+      .orderBy('id', 'desc')
+      .first('id');
     return row ? Number(row.id) : undefined;
   }
 
   /** Results of a run: all, one entity's, or only the flipped ones (status differs from the run before). */
-  async resultsOfRun(runId: number, filter: { entityRef?: string; flippedOnly?: boolean } = {}): Promise<StoredResult[]> {
+  async resultsOfRun(
+    runId: number,
+    filter: { entityRef?: string; flippedOnly?: boolean } = {},
+  ): Promise<StoredResult[]> {
     const q = this.db('conductor_compliance_results').where('run_id', runId);
     if (filter.entityRef) q.where('entity_ref', filter.entityRef);
-    if (filter.flippedOnly) q.whereNotNull('previous_status').whereRaw('previous_status <> status');
+    if (filter.flippedOnly)
+      q.whereNotNull('previous_status').whereRaw('previous_status <> status');
     const rows = await q.orderBy(['entity_ref', 'control_id']);
     return rows.map((r: any) => ({
       controlId: r.control_id,
@@ -52,12 +63,20 @@ export class ComplianceStore {
     }));
   }
 
-  async scoresOfRun(runId: number, scope?: ScoreRow['scope'], ref?: string): Promise<ScoreRow[]> {
+  async scoresOfRun(
+    runId: number,
+    scope?: ScoreRow['scope'],
+    ref?: string,
+  ): Promise<ScoreRow[]> {
     const q = this.db('conductor_compliance_scores').where('run_id', runId);
     if (scope) q.where('scope', scope);
     if (ref) q.where('ref', ref);
     return (await q).map((r: any) => ({
-      scope: r.scope, ref: r.ref, score: toScore(r.score), previousScore: r.previous_score === null ? null : toScore(r.previous_score),
+      scope: r.scope,
+      ref: r.ref,
+      score: toScore(r.score),
+      previousScore:
+        r.previous_score === null ? null : toScore(r.previous_score),
     }));
   }
 
@@ -70,14 +89,21 @@ export class ComplianceStore {
       .orderBy('r.id', 'desc')
       .limit(limit)
       .select('r.id as runId', 'r.finished_at as at', 's.score as score');
-    return rows.reverse().map((r: any) => ({ runId: Number(r.runId), at: toIso(r.at), score: toScore(r.score) }));
+    return rows.reverse().map((r: any) => ({
+      runId: Number(r.runId),
+      at: toIso(r.at),
+      score: toScore(r.score),
+    }));
   }
 
   /** The fact values the last run saw, per entity. */
   async factsSeen(entityRefs: string[]): Promise<Map<string, FactValues>> {
     const seen = new Map<string, FactValues>();
     for (const batch of chunks(entityRefs, 500)) {
-      for (const r of await this.db('conductor_compliance_facts_seen').whereIn('entity_ref', batch)) {
+      for (const r of await this.db('conductor_compliance_facts_seen').whereIn(
+        'entity_ref',
+        batch,
+      )) {
         const values = seen.get(r.entity_ref) ?? {};
         values[r.name] = JSON.parse(r.value_json);
         seen.set(r.entity_ref, values);
@@ -87,8 +113,14 @@ export class ComplianceStore {
   }
 
   /** The facts that changed in a run (since the run before), optionally of one entity. */
-  async factChangesOfRun(runId: number, entityRef?: string): Promise<FactChange[]> {
-    const q = this.db('conductor_compliance_fact_changes').where('run_id', runId);
+  async factChangesOfRun(
+    runId: number,
+    entityRef?: string,
+  ): Promise<FactChange[]> {
+    const q = this.db('conductor_compliance_fact_changes').where(
+      'run_id',
+      runId,
+    );
     if (entityRef) q.where('entity_ref', entityRef);
     return (await q.orderBy(['entity_ref', 'name'])).map((r: any) => ({
       entityRef: r.entity_ref,
@@ -100,7 +132,11 @@ export class ComplianceStore {
 
   /** The finished run before `runId`, if any. */
   async previousRunId(runId: number): Promise<number | undefined> {
-    const row = await this.db('conductor_compliance_runs').whereNotNull('finished_at').where('id', '<', runId).orderBy('id', 'desc').first('id');
+    const row = await this.db('conductor_compliance_runs')
+      .whereNotNull('finished_at')
+      .where('id', '<', runId)
+      .orderBy('id', 'desc')
+      .first('id');
     return row ? Number(row.id) : undefined;
   }
 
@@ -112,91 +148,179 @@ export class ComplianceStore {
    * fact changes, as there is nothing to compare with).
    */
   async saveRun(run: {
-    trigger: string; startedAt: Date; controls: number; entities: number; score: number | null;
-    results: StoredResult[]; scores: ScoreRow[]; factChanges: FactChange[]; seenChanges: FactChange[];
+    trigger: string;
+    startedAt: Date;
+    controls: number;
+    entities: number;
+    score: number | null;
+    results: StoredResult[];
+    scores: ScoreRow[];
+    factChanges: FactChange[];
+    seenChanges: FactChange[];
   }): Promise<number> {
     return this.db.transaction(async tx => {
       const [row] = await tx('conductor_compliance_runs')
-        .insert({ trigger: run.trigger, started_at: run.startedAt, finished_at: null, controls: run.controls, entities: run.entities, score: run.score })
+        .insert({
+          trigger: run.trigger,
+          started_at: run.startedAt,
+          finished_at: null,
+          controls: run.controls,
+          entities: run.entities,
+          score: run.score,
+        })
         .returning('id');
       const runId = insertedId(row);
       for (const batch of chunks(run.results)) {
-        await tx('conductor_compliance_results').insert(batch.map(r => ({
-          run_id: runId, entity_ref: r.entityRef, control_id: r.controlId, severity: r.severity, status: r.status,
-          previous_status: r.previousStatus, since: new Date(r.since), message: r.message,
-          values_json: JSON.stringify(r.values), remediation: r.remediation ?? null,
-        })));
+        await tx('conductor_compliance_results').insert(
+          batch.map(r => ({
+            run_id: runId,
+            entity_ref: r.entityRef,
+            control_id: r.controlId,
+            severity: r.severity,
+            status: r.status,
+            previous_status: r.previousStatus,
+            since: new Date(r.since),
+            message: r.message,
+            values_json: JSON.stringify(r.values),
+            remediation: r.remediation ?? null,
+          })),
+        );
       }
       for (const batch of chunks(run.scores)) {
-        await tx('conductor_compliance_scores').insert(batch.map(s => ({
-          run_id: runId, scope: s.scope, ref: s.ref, score: s.score, previous_score: s.previousScore,
-        })));
+        await tx('conductor_compliance_scores').insert(
+          batch.map(s => ({
+            run_id: runId,
+            scope: s.scope,
+            ref: s.ref,
+            score: s.score,
+            previous_score: s.previousScore,
+          })),
+        );
       }
       for (const batch of chunks(run.factChanges)) {
-        await tx('conductor_compliance_fact_changes').insert(batch.map(c => ({
-          run_id: runId, entity_ref: c.entityRef, name: c.name,
-          before_json: c.before === null ? null : JSON.stringify(c.before),
-          after_json: c.after === null ? null : JSON.stringify(c.after),
-        })));
+        await tx('conductor_compliance_fact_changes').insert(
+          batch.map(c => ({
+            run_id: runId,
+            entity_ref: c.entityRef,
+            name: c.name,
+            before_json: c.before === null ? null : JSON.stringify(c.before),
+            after_json: c.after === null ? null : JSON.stringify(c.after),
+          })),
+        );
       }
       const gone = run.seenChanges.filter(c => c.after === null);
       for (const batch of chunks(gone)) {
         await tx('conductor_compliance_facts_seen')
-          .where(q => batch.forEach(c => q.orWhere({ entity_ref: c.entityRef, name: c.name })))
+          .where(q =>
+            batch.forEach(c =>
+              q.orWhere({ entity_ref: c.entityRef, name: c.name }),
+            ),
+          )
           .delete();
       }
       const present = run.seenChanges.filter(c => c.after !== null);
       for (const batch of chunks(present)) {
         await tx('conductor_compliance_facts_seen')
-          .insert(batch.map(c => ({ entity_ref: c.entityRef, name: c.name, value_json: JSON.stringify(c.after) })))
+          .insert(
+            batch.map(c => ({
+              entity_ref: c.entityRef,
+              name: c.name,
+              value_json: JSON.stringify(c.after),
+            })),
+          )
           .onConflict(['entity_ref', 'name'])
           .merge();
       }
-      await tx('conductor_compliance_runs').where('id', runId).update({ finished_at: new Date() });
+      await tx('conductor_compliance_runs')
+        .where('id', runId)
+        .update({ finished_at: new Date() });
       return runId;
     });
   }
 
   async activeExemptions(now: Date): Promise<StoredExemption[]> {
-    const rows = await this.db('conductor_compliance_exemptions').whereNull('revoked_at').where('expires_at', '>', now);
+    const rows = await this.db('conductor_compliance_exemptions')
+      .whereNull('revoked_at')
+      .where('expires_at', '>', now);
     return rows.map(fromExemptionRow);
   }
 
   async exemptionsFor(entityRef: string): Promise<StoredExemption[]> {
-    return (await this.db('conductor_compliance_exemptions').where('entity_ref', entityRef).orderBy('id', 'desc')).map(fromExemptionRow);
+    return (
+      await this.db('conductor_compliance_exemptions')
+        .where('entity_ref', entityRef)
+        .orderBy('id', 'desc')
+    ).map(fromExemptionRow);
   }
 
-  async createExemption(e: Omit<StoredExemption, 'id'>): Promise<StoredExemption> {
+  async createExemption(
+    e: Omit<StoredExemption, 'id'>,
+  ): Promise<StoredExemption> {
     return this.db.transaction(async tx => {
-      const [row] = await tx('conductor_compliance_exemptions').insert({
-        entity_ref: e.entityRef, control_id: e.controlId, reason: e.reason, approver: e.approver,
-        created_by: e.createdBy, created_at: new Date(e.createdAt), expires_at: new Date(e.expiresAt),
-      }).returning('id');
+      const [row] = await tx('conductor_compliance_exemptions')
+        .insert({
+          entity_ref: e.entityRef,
+          control_id: e.controlId,
+          reason: e.reason,
+          approver: e.approver,
+          created_by: e.createdBy,
+          created_at: new Date(e.createdAt),
+          expires_at: new Date(e.expiresAt),
+        })
+        .returning('id');
       const id = insertedId(row);
-      await tx('conductor_compliance_audit').insert({ action: 'create', exemption_id: id, actor: e.createdBy, at: new Date(e.createdAt), detail_json: JSON.stringify(e) });
+      await tx('conductor_compliance_audit').insert({
+        action: 'create',
+        exemption_id: id,
+        actor: e.createdBy,
+        at: new Date(e.createdAt),
+        detail_json: JSON.stringify(e),
+      });
       return { ...e, id };
     });
   }
 
   async revokeExemption(id: number, actor: string, at: Date): Promise<boolean> {
     return this.db.transaction(async tx => {
-      const n = await tx('conductor_compliance_exemptions').where('id', id).whereNull('revoked_at').update({ revoked_at: at });
-      if (n) await tx('conductor_compliance_audit').insert({ action: 'revoke', exemption_id: id, actor, at, detail_json: '{}' });
+      const n = await tx('conductor_compliance_exemptions')
+        .where('id', id)
+        .whereNull('revoked_at')
+        .update({ revoked_at: at });
+      if (n)
+        await tx('conductor_compliance_audit').insert({
+          action: 'revoke',
+          exemption_id: id,
+          actor,
+          at,
+          detail_json: '{}',
+        });
       return n > 0;
     });
   }
 
   async audit(exemptionId: number) {
-    return (await this.db('conductor_compliance_audit').where('exemption_id', exemptionId).orderBy('id')).map((r: any) => ({
-      action: r.action, actor: r.actor, at: toIso(r.at),
+    return (
+      await this.db('conductor_compliance_audit')
+        .where('exemption_id', exemptionId)
+        .orderBy('id')
+    ).map((r: any) => ({
+      action: r.action,
+      actor: r.actor,
+      at: toIso(r.at),
     }));
   }
 }
 
 function fromExemptionRow(r: any): StoredExemption {
   return {
-    id: Number(r.id), entityRef: r.entity_ref, controlId: r.control_id, reason: r.reason, approver: r.approver,
-    createdBy: r.created_by, createdAt: toIso(r.created_at), expiresAt: toIso(r.expires_at),
+    id: Number(r.id),
+    entityRef: r.entity_ref,
+    controlId: r.control_id,
+    reason: r.reason,
+    approver: r.approver,
+    createdBy: r.created_by,
+    createdAt: toIso(r.created_at),
+    expiresAt: toIso(r.expires_at),
     revokedAt: r.revoked_at ? toIso(r.revoked_at) : undefined,
   };
 }

@@ -1,4 +1,8 @@
-import { EvidenceFact, FactValue, FactValueType } from '@internal/plugin-conductor-common';
+import {
+  EvidenceFact,
+  FactValue,
+  FactValueType,
+} from '@internal/plugin-conductor-common';
 import { Knex } from 'knex';
 import { toIso } from './migrations';
 import { chunks } from './util';
@@ -22,7 +26,6 @@ interface EvidenceRow {
   observed_at: unknown;
   recorded_at: unknown;
 }
-
 
 function fromRow(row: EvidenceRow): EvidenceFact {
   return {
@@ -69,12 +72,20 @@ export class EvidenceStore {
     await this.db.transaction(async tx => {
       let historyRows = rows;
       if (options.onlyChanges) {
-        const current = await this.latestRows(tx, rows.map(r => r.entity_ref));
-        const key = (r: { entity_ref: string; name: string }) => `${r.entity_ref}\u0000${r.name}`;
+        const current = await this.latestRows(
+          tx,
+          rows.map(r => r.entity_ref),
+        );
+        const key = (r: { entity_ref: string; name: string }) =>
+          `${r.entity_ref}\u0000${r.name}`;
         const byKey = new Map(current.map(r => [key(r), r]));
         historyRows = rows.filter(r => {
           const prev = byKey.get(key(r));
-          return !prev || prev.value_json !== r.value_json || prev.value_type !== r.value_type;
+          return (
+            !prev ||
+            prev.value_json !== r.value_json ||
+            prev.value_type !== r.value_type
+          );
         });
       }
       for (const batch of chunks(historyRows)) {
@@ -97,11 +108,19 @@ export class EvidenceStore {
     return rows.map(row => fromRow(row));
   }
 
-  private async latestRows(db: Knex, entityRefs: string[]): Promise<EvidenceRow[]> {
+  private async latestRows(
+    db: Knex,
+    entityRefs: string[],
+  ): Promise<EvidenceRow[]> {
     const unique = [...new Set(entityRefs)];
     const out: EvidenceRow[] = [];
     for (const batch of chunks(unique, 500)) {
-      out.push(...(await db<EvidenceRow>('conductor_evidence_latest').whereIn('entity_ref', batch)));
+      out.push(
+        ...(await db<EvidenceRow>('conductor_evidence_latest').whereIn(
+          'entity_ref',
+          batch,
+        )),
+      );
     }
     return out;
   }
@@ -115,7 +134,9 @@ export class EvidenceStore {
   }
 
   /** The latest facts of many entities at once, keyed by entity ref. */
-  async latestForEntities(entityRefs: string[]): Promise<Map<string, EvidenceFact[]>> {
+  async latestForEntities(
+    entityRefs: string[],
+  ): Promise<Map<string, EvidenceFact[]>> {
     const result = new Map<string, EvidenceFact[]>();
     for (const row of await this.latestRows(this.db, entityRefs)) {
       const list = result.get(row.entity_ref) ?? [];
@@ -133,14 +154,19 @@ export class EvidenceStore {
   ): Promise<EvidenceFact[]> {
     const rows = await this.db<EvidenceRow>('conductor_evidence')
       .where({ entity_ref: entityRef, name })
-      .orderBy([{ column: 'observed_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+      .orderBy([
+        { column: 'observed_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
       .limit(options.limit ?? 100);
     return rows.map(fromRow);
   }
 
   /** How many observations are stored (all facts, all entities). */
   async countObservations(): Promise<number> {
-    const [{ count }] = await this.db('conductor_evidence').count({ count: '*' });
+    const [{ count }] = await this.db('conductor_evidence').count({
+      count: '*',
+    });
     return Number(count);
   }
 }

@@ -6,7 +6,11 @@
  * and an idle one still writes each item at once (after the current tick).
  */
 export class GroupCommit<T, R> {
-  private queue: Array<{ item: T; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
+  private queue: Array<{
+    item: T;
+    resolve: (r: R) => void;
+    reject: (e: unknown) => void;
+  }> = [];
   private writing = false;
   private scheduled = false;
 
@@ -44,7 +48,9 @@ export class GroupCommit<T, R> {
     try {
       const results = await this.write(batch.map(b => b.item));
       if (results.length !== batch.length) {
-        throw new Error(`group commit: ${results.length} results for ${batch.length} items`);
+        throw new Error(
+          `group commit: ${results.length} results for ${batch.length} items`,
+        );
       }
       batch.forEach((b, i) => b.resolve(results[i]));
     } catch (e) {

@@ -72,7 +72,10 @@ export class ReadinessStore {
   constructor(private readonly db: Knex) {}
 
   /** Stores scores as given (the daily snapshot), many rows per statement. */
-  async saveScores(scores: StoredReadinessScore[], db: Knex = this.db): Promise<void> {
+  async saveScores(
+    scores: StoredReadinessScore[],
+    db: Knex = this.db,
+  ): Promise<void> {
     for (const batch of chunks(scores.map(scoreRow))) {
       await db('conductor_readiness_scores').insert(batch);
     }
@@ -84,10 +87,14 @@ export class ReadinessStore {
    * a gate is asked the same thing hundreds of times an hour.
    * Returns how many were stored.
    */
-  async saveScoresIfNews(scores: StoredReadinessScore[], db: Knex = this.db): Promise<number> {
+  async saveScoresIfNews(
+    scores: StoredReadinessScore[],
+    db: Knex = this.db,
+  ): Promise<number> {
     if (scores.length === 0) return 0;
     const candidates = new Map(scores.map(s => [s.entityRef, s]));
-    const since = Math.min(...scores.map(s => Date.parse(s.computedAt))) - RESTORE_AFTER_MS;
+    const since =
+      Math.min(...scores.map(s => Date.parse(s.computedAt))) - RESTORE_AFTER_MS;
     const newest = new Map<string, { score: number; at: number }>();
     for (const refs of chunks([...candidates.keys()], 500)) {
       const rows = await db('conductor_readiness_scores')
@@ -97,7 +104,8 @@ export class ReadinessStore {
       for (const r of rows) {
         const at = Date.parse(toIso(r.computed_at));
         const seen = newest.get(r.entity_ref);
-        if (!seen || at >= seen.at) newest.set(r.entity_ref, { score: toScore(r.score), at });
+        if (!seen || at >= seen.at)
+          newest.set(r.entity_ref, { score: toScore(r.score), at });
       }
     }
     const news = [...candidates.values()].filter(s => {
@@ -113,10 +121,16 @@ export class ReadinessStore {
   }
 
   /** Scores of one entity, newest first. */
-  async scoreHistory(entityRef: string, limit = 100): Promise<StoredReadinessScore[]> {
+  async scoreHistory(
+    entityRef: string,
+    limit = 100,
+  ): Promise<StoredReadinessScore[]> {
     const rows = await this.db('conductor_readiness_scores')
       .where('entity_ref', entityRef)
-      .orderBy([{ column: 'computed_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+      .orderBy([
+        { column: 'computed_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
       .limit(limit);
     return rows.map((r: any) => ({
       entityRef: r.entity_ref,
@@ -127,12 +141,18 @@ export class ReadinessStore {
   }
 
   /** Every stored score since `since`, oldest first, without components. */
-  async scoresSince(since: Date): Promise<Array<{ entityRef: string; score: number; computedAt: string }>> {
+  async scoresSince(
+    since: Date,
+  ): Promise<Array<{ entityRef: string; score: number; computedAt: string }>> {
     const rows = await this.db('conductor_readiness_scores')
       .select('entity_ref', 'score', 'computed_at')
       .where('computed_at', '>=', since)
       .orderBy('computed_at');
-    return rows.map((r: any) => ({ entityRef: r.entity_ref, score: toScore(r.score), computedAt: toIso(r.computed_at) }));
+    return rows.map((r: any) => ({
+      entityRef: r.entity_ref,
+      score: toScore(r.score),
+      computedAt: toIso(r.computed_at),
+    }));
   }
 
   /**
@@ -158,10 +178,16 @@ export class ReadinessStore {
     });
   }
 
-  async recentDecisions(entityRef: string, limit = 20): Promise<StoredDecision[]> {
+  async recentDecisions(
+    entityRef: string,
+    limit = 20,
+  ): Promise<StoredDecision[]> {
     const rows = await this.db('conductor_promotion_decisions')
       .where('entity_ref', entityRef)
-      .orderBy([{ column: 'decided_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+      .orderBy([
+        { column: 'decided_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
       .limit(limit);
     return rows.map((r: any) => ({
       decisionId: Number(r.id),
@@ -178,7 +204,9 @@ export class ReadinessStore {
     }));
   }
 
-  async createOverride(o: Omit<PromotionOverride, 'id'>): Promise<PromotionOverride> {
+  async createOverride(
+    o: Omit<PromotionOverride, 'id'>,
+  ): Promise<PromotionOverride> {
     const [row] = await this.db('conductor_promotion_overrides')
       .insert({
         entity_ref: o.entityRef,
@@ -194,7 +222,11 @@ export class ReadinessStore {
   }
 
   /** The newest override for entity and environment that has not expired. */
-  async activeOverride(entityRef: string, environment: string, now: Date): Promise<PromotionOverride | undefined> {
+  async activeOverride(
+    entityRef: string,
+    environment: string,
+    now: Date,
+  ): Promise<PromotionOverride | undefined> {
     const row = await this.db('conductor_promotion_overrides')
       .where({ entity_ref: entityRef, environment })
       .where('expires_at', '>', now)

@@ -7,7 +7,11 @@ import { applyDatabaseMigrations, toScore } from './migrations';
 describe('applyDatabaseMigrations on a file SQLite database', () => {
   it('switches to write-ahead logging without fsync on every commit', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conductor-wal-'));
-    const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: path.join(dir, 'db.sqlite') }, useNullAsDefault: true });
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(dir, 'db.sqlite') },
+      useNullAsDefault: true,
+    });
     try {
       await applyDatabaseMigrations({ getClient: async () => knex });
       const [{ journal_mode }] = await knex.raw('PRAGMA journal_mode');

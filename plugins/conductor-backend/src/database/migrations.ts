@@ -34,7 +34,9 @@ async function migrateWithRetry(client: Knex, attempts = 5): Promise<void> {
       return;
     } catch (e) {
       if (attempt >= attempts) throw e;
-      await new Promise(resolve => setTimeout(resolve, 500 * attempt + Math.random() * 500));
+      await new Promise(resolve =>
+        setTimeout(resolve, 500 * attempt + Math.random() * 500),
+      );
     }
   }
 }
@@ -50,12 +52,17 @@ async function migrateWithRetry(client: Knex, attempts = 5): Promise<void> {
  */
 async function tuneSqlite(client: Knex): Promise<void> {
   if (!/sqlite/.test(String(client.client.config.client))) return;
-  const tune = (conn: { pragma?: (s: string) => unknown; memory?: boolean }) => {
+  const tune = (conn: {
+    pragma?: (s: string) => unknown;
+    memory?: boolean;
+  }) => {
     if (typeof conn.pragma !== 'function' || conn.memory) return;
     conn.pragma('journal_mode = WAL');
     conn.pragma('synchronous = NORMAL');
   };
-  client.client.pool.on('createSuccess', (_id: unknown, conn: any) => tune(conn));
+  client.client.pool.on('createSuccess', (_id: unknown, conn: any) =>
+    tune(conn),
+  );
   const conn = await client.client.acquireConnection();
   try {
     tune(conn);

@@ -53,7 +53,9 @@ export class AlertSender {
       try {
         await this.notifications!.send(alert);
       } catch (e) {
-        this.logger.warn(`Could not send the alert ${key}: ${(e as Error).message}`);
+        this.logger.warn(
+          `Could not send the alert ${key}: ${(e as Error).message}`,
+        );
       }
       await new Promise(resolve => setTimeout(resolve, pauseMs));
     }

@@ -1,4 +1,7 @@
-import { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -20,7 +23,11 @@ import {
   validateEvidencePush,
 } from '@internal/plugin-conductor-common';
 import fs from 'node:fs/promises';
-import { ComplianceStore, ScoreRow, StoredResult } from '../database/ComplianceStore';
+import {
+  ComplianceStore,
+  ScoreRow,
+  StoredResult,
+} from '../database/ComplianceStore';
 import { EvidenceStore } from '../database/EvidenceStore';
 
 /** Thrown when a controls catalog has errors; carries each with its place. */
@@ -29,7 +36,6 @@ export class ControlsCatalogInputError extends InputError {
     super(catalogErrors.map(formatCatalogError).join('\n'));
   }
 }
-
 
 /** The latest facts as plain values by name, as the diff compares them. */
 function factValues(facts: EvidenceFact[]): FactValues {
@@ -63,13 +69,20 @@ export class ComplianceService {
    * are used and the errors logged.
    */
   async loadControls(options: { initial?: boolean } = {}): Promise<number> {
-    const files = await Promise.all(this.deps.files.map(async file => ({ file, text: await fs.readFile(file, 'utf8') })));
+    const files = await Promise.all(
+      this.deps.files.map(async file => ({
+        file,
+        text: await fs.readFile(file, 'utf8'),
+      })),
+    );
     const loaded = loadControlsCatalog(files);
     if (loaded.errors.length) {
       if (options.initial) {
         this.controls = loaded.controls;
         this.loadErrors = loaded.errors;
-        loaded.errors.forEach(e => this.deps.logger.error(`Controls catalog: ${formatCatalogError(e)}`));
+        loaded.errors.forEach(e =>
+          this.deps.logger.error(`Controls catalog: ${formatCatalogError(e)}`),
+        );
         return loaded.controls.length;
       }
       throw new ControlsCatalogInputError(loaded.errors);
@@ -81,7 +94,10 @@ export class ComplianceService {
 
   listControls() {
     return {
-      controls: this.controls.map(({ evaluate, reads, ...c }) => ({ ...c, reads })),
+      controls: this.controls.map(({ evaluate, reads, ...c }) => ({
+        ...c,
+        reads,
+      })),
       errors: this.loadErrors.map(formatCatalogError),
     };
   }
@@ -89,25 +105,59 @@ export class ComplianceService {
   private async subjects(credentials: BackstageCredentials) {
     const out: Array<ReturnType<typeof controlSubjectOf>> = [];
     for await (const page of this.deps.catalog.streamEntities(
-      { filter: { kind: ['Component', 'API'] }, fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.tags', 'spec.type', 'spec.lifecycle', 'relations'] },
+      {
+        filter: { kind: ['Component', 'API'] },
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'metadata.tags',
+          'spec.type',
+          'spec.lifecycle',
+          'relations',
+        ],
+      },
       { credentials },
-    )) out.push(...page.map(controlSubjectOf));
+    ))
+      out.push(...page.map(controlSubjectOf));
     return out;
   }
 
   /** One full run: every applicable control on every component and API. */
-  async run(trigger: 'nightly' | 'manual', credentials: BackstageCredentials, now = new Date()) {
+  async run(
+    trigger: 'nightly' | 'manual',
+    credentials: BackstageCredentials,
+    now = new Date(),
+  ) {
     const subjects = await this.subjects(credentials);
-    const facts = await this.deps.evidence.latestForEntities(subjects.map(s => s.entityRef));
+    const facts = await this.deps.evidence.latestForEntities(
+      subjects.map(s => s.entityRef),
+    );
     const exemptions = await this.deps.store.activeExemptions(now);
     const lastRun = await this.deps.store.lastRunId();
-    const previous = new Map((lastRun ? await this.deps.store.resultsOfRun(lastRun) : []).map(r => [`${r.entityRef}|${r.controlId}`, r]));
-    const previousScores = new Map((lastRun ? await this.deps.store.scoresOfRun(lastRun) : []).map(s => [`${s.scope}|${s.ref}`, s.score]));
+    const previous = new Map(
+      (lastRun ? await this.deps.store.resultsOfRun(lastRun) : []).map(r => [
+        `${r.entityRef}|${r.controlId}`,
+        r,
+      ]),
+    );
+    const previousScores = new Map(
+      (lastRun ? await this.deps.store.scoresOfRun(lastRun) : []).map(s => [
+        `${s.scope}|${s.ref}`,
+        s.score,
+      ]),
+    );
 
     // The evidence diff: what each entity's facts are now against what the last run saw.
-    const seen = await this.deps.store.factsSeen(subjects.map(s => s.entityRef));
+    const seen = await this.deps.store.factsSeen(
+      subjects.map(s => s.entityRef),
+    );
     const seenChanges = subjects.flatMap(s =>
-      diffFacts(s.entityRef, seen.get(s.entityRef) ?? {}, factValues(facts.get(s.entityRef) ?? [])),
+      diffFacts(
+        s.entityRef,
+        seen.get(s.entityRef) ?? {},
+        factValues(facts.get(s.entityRef) ?? []),
+      ),
     );
     // No diff on the first run, nor on the first one after an upgrade added
     // the seen facts (none seen at all): that run is the baseline.
@@ -115,12 +165,23 @@ export class ComplianceService {
 
     const results: StoredResult[] = [];
     const groups = new Map<string, ControlResult[]>();
-    const add = (key: string, rs: ControlResult[]) => groups.set(key, [...(groups.get(key) ?? []), ...rs]);
+    const add = (key: string, rs: ControlResult[]) =>
+      groups.set(key, [...(groups.get(key) ?? []), ...rs]);
     for (const s of subjects) {
-      const rs = evaluateControls(this.controls, s, facts.get(s.entityRef) ?? [], { exemptions, now });
+      const rs = evaluateControls(
+        this.controls,
+        s,
+        facts.get(s.entityRef) ?? [],
+        { exemptions, now },
+      );
       for (const r of rs) {
         const prev = previous.get(`${r.entityRef}|${r.controlId}`);
-        results.push({ ...r, previousStatus: prev?.status ?? null, since: prev && prev.status === r.status ? prev.since : now.toISOString() });
+        results.push({
+          ...r,
+          previousStatus: prev?.status ?? null,
+          since:
+            prev && prev.status === r.status ? prev.since : now.toISOString(),
+        });
       }
       add(`entity|${s.entityRef}`, rs);
       if (s.owner) add(`team|${s.owner}`, rs);
@@ -131,20 +192,51 @@ export class ComplianceService {
       const score = complianceScore(rs);
       if (score === null) continue;
       const [scope, ref] = key.split('|') as [ScoreRow['scope'], string];
-      scores.push({ scope, ref, score, previousScore: previousScores.get(key) ?? null });
+      scores.push({
+        scope,
+        ref,
+        score,
+        previousScore: previousScores.get(key) ?? null,
+      });
     }
     const score = complianceScore(results);
     const runId = await this.deps.store.saveRun({
-      trigger, startedAt: now, controls: this.controls.length, entities: subjects.length, score, results, scores, factChanges, seenChanges,
+      trigger,
+      startedAt: now,
+      controls: this.controls.length,
+      entities: subjects.length,
+      score,
+      results,
+      scores,
+      factChanges,
+      seenChanges,
     });
-    const flipped = results.filter(r => r.previousStatus && r.previousStatus !== r.status).length;
+    const flipped = results.filter(
+      r => r.previousStatus && r.previousStatus !== r.status,
+    ).length;
     const target = this.deps.targetScore ?? 0.8;
-    const teamsBelowTarget = scores.filter(s => s.scope === 'team' && s.score < target).map(s => s.ref).sort();
-    for (const team of teamsBelowTarget) this.notifyBelowTarget(team, scores.find(s => s.scope === 'team' && s.ref === team)!, target);
+    const teamsBelowTarget = scores
+      .filter(s => s.scope === 'team' && s.score < target)
+      .map(s => s.ref)
+      .sort();
+    for (const team of teamsBelowTarget)
+      this.notifyBelowTarget(
+        team,
+        scores.find(s => s.scope === 'team' && s.ref === team)!,
+        target,
+      );
     this.deps.logger.info(
       `Compliance run ${runId} (${trigger}): score ${score} over ${subjects.length} entities, ${flipped} control(s) flipped, ${factChanges.length} fact(s) changed`,
     );
-    return { runId, score, entities: subjects.length, controls: this.controls.length, flipped, factsChanged: factChanges.length, teamsBelowTarget };
+    return {
+      runId,
+      score,
+      entities: subjects.length,
+      controls: this.controls.length,
+      flipped,
+      factsChanged: factChanges.length,
+      teamsBelowTarget,
+    };
   }
 
   /** The "compliance score < target" alert, one per team, updated each run. */
@@ -153,8 +245,13 @@ export class ComplianceService {
     this.deps.alerts?.enqueue(key, {
       recipients: { type: 'entity', entityRef: team },
       payload: {
-        title: `Compliance score ${(row.score * 100).toFixed(1)} % is below the ${(target * 100).toFixed(0)} % target`,
-        description: row.previousScore === null ? 'First run.' : `Previous run: ${(row.previousScore * 100).toFixed(1)} %.`,
+        title: `Compliance score ${(row.score * 100).toFixed(
+          1,
+        )} % is below the ${(target * 100).toFixed(0)} % target`,
+        description:
+          row.previousScore === null
+            ? 'First run.'
+            : `Previous run: ${(row.previousScore * 100).toFixed(1)} %.`,
         link: '/compliance',
         severity: 'high',
         topic: 'conductor.compliance.below-target',
@@ -167,33 +264,77 @@ export class ComplianceService {
    * Evaluates one entity now, optionally with proposed evidence from a pull
    * request laid over its latest facts. Stores nothing.
    */
-  async evaluate(body: { entityRef: string; proposedFacts?: unknown[] }, credentials: BackstageCredentials, now = new Date()) {
-    const entity = await this.deps.catalog.getEntityByRef(body.entityRef, { credentials });
-    if (!entity) throw new NotFoundError(`entityRef: ${body.entityRef} is not in the catalog`);
+  async evaluate(
+    body: { entityRef: string; proposedFacts?: unknown[] },
+    credentials: BackstageCredentials,
+    now = new Date(),
+  ) {
+    const entity = await this.deps.catalog.getEntityByRef(body.entityRef, {
+      credentials,
+    });
+    if (!entity)
+      throw new NotFoundError(
+        `entityRef: ${body.entityRef} is not in the catalog`,
+      );
     const entityRef = stringifyEntityRef(entity);
-    const latest = new Map((await this.deps.evidence.latest(entityRef)).map(f => [f.name, f]));
+    const latest = new Map(
+      (await this.deps.evidence.latest(entityRef)).map(f => [f.name, f]),
+    );
     if (body.proposedFacts?.length) {
-      const parsed = validateEvidencePush({ entityRef, facts: body.proposedFacts }, now);
+      const parsed = validateEvidencePush(
+        { entityRef, facts: body.proposedFacts },
+        now,
+      );
       if (!parsed.ok) {
-        throw new InputError(parsed.errors.map(e => `proposedFacts${e.field.slice('facts'.length)}: ${e.message}`).join('; '));
+        throw new InputError(
+          parsed.errors
+            .map(
+              e =>
+                `proposedFacts${e.field.slice('facts'.length)}: ${e.message}`,
+            )
+            .join('; '),
+        );
       }
       for (const f of parsed.facts) {
-        latest.set(f.name, { ...f, entityRef, source: 'proposed', recordedAt: now.toISOString() } as EvidenceFact);
+        latest.set(f.name, {
+          ...f,
+          entityRef,
+          source: 'proposed',
+          recordedAt: now.toISOString(),
+        } as EvidenceFact);
       }
     }
-    const exemptions = (await this.deps.store.activeExemptions(now)).filter(e => e.entityRef === entityRef);
-    const results = evaluateControls(this.controls, controlSubjectOf(entity), [...latest.values()], { exemptions, now });
-    return { entityRef, dryRun: true, score: complianceScore(results), results };
+    const exemptions = (await this.deps.store.activeExemptions(now)).filter(
+      e => e.entityRef === entityRef,
+    );
+    const results = evaluateControls(
+      this.controls,
+      controlSubjectOf(entity),
+      [...latest.values()],
+      { exemptions, now },
+    );
+    return {
+      entityRef,
+      dryRun: true,
+      score: complianceScore(results),
+      results,
+    };
   }
 
   /** The entity's results in the latest run, its score trend and exemptions. */
   async forEntity(entityRef: string) {
     const runId = await this.deps.store.lastRunId();
-    const stored = runId ? await this.deps.store.resultsOfRun(runId, { entityRef }) : [];
-    const factChanges = runId ? await this.deps.store.factChangesOfRun(runId, entityRef) : [];
+    const stored = runId
+      ? await this.deps.store.resultsOfRun(runId, { entityRef })
+      : [];
+    const factChanges = runId
+      ? await this.deps.store.factChangesOfRun(runId, entityRef)
+      : [];
     const results = this.withFactsBehindFlips(stored, factChanges);
     // One row by primary key, not every entity's score of the run.
-    const [scores] = runId ? await this.deps.store.scoresOfRun(runId, 'entity', entityRef) : [];
+    const [scores] = runId
+      ? await this.deps.store.scoresOfRun(runId, 'entity', entityRef)
+      : [];
     return {
       entityRef,
       runId: runId ?? null,
@@ -210,10 +351,17 @@ export class ComplianceService {
   async teams() {
     const runId = await this.deps.store.lastRunId();
     if (!runId) return { runId: null, teams: [] };
-    const teams = (await this.deps.store.scoresOfRun(runId, 'team')).sort((a, b) => b.score - a.score);
+    const teams = (await this.deps.store.scoresOfRun(runId, 'team')).sort(
+      (a, b) => b.score - a.score,
+    );
     return {
       runId,
-      teams: await Promise.all(teams.map(async t => ({ ...t, history: await this.deps.store.scoreHistory('team', t.ref) }))),
+      teams: await Promise.all(
+        teams.map(async t => ({
+          ...t,
+          history: await this.deps.store.scoreHistory('team', t.ref),
+        })),
+      ),
     };
   }
 
@@ -221,10 +369,17 @@ export class ComplianceService {
   private withFactsBehindFlips(results: StoredResult[], changes: FactChange[]) {
     const reads = new Map(this.controls.map(c => [c.id, c.reads]));
     const byEntity = new Map<string, FactChange[]>();
-    for (const c of changes) byEntity.set(c.entityRef, [...(byEntity.get(c.entityRef) ?? []), c]);
+    for (const c of changes)
+      byEntity.set(c.entityRef, [...(byEntity.get(c.entityRef) ?? []), c]);
     return results.map(r => {
       if (!r.previousStatus || r.previousStatus === r.status) return r;
-      return { ...r, changedFacts: factsBehindFlip(byEntity.get(r.entityRef) ?? [], reads.get(r.controlId)) };
+      return {
+        ...r,
+        changedFacts: factsBehindFlip(
+          byEntity.get(r.entityRef) ?? [],
+          reads.get(r.controlId),
+        ),
+      };
     });
   }
 
@@ -233,15 +388,31 @@ export class ComplianceService {
    * (with the facts behind each flip) and facts that changed, for the
    * entities `canRead` allows, at most `limit` of each.
    */
-  async changes(runId: number | undefined, canRead: (entityRefs: string[]) => Promise<Set<string>>, limit = 500) {
+  async changes(
+    runId: number | undefined,
+    canRead: (entityRefs: string[]) => Promise<Set<string>>,
+    limit = 500,
+  ) {
     const id = runId ?? (await this.deps.store.lastRunId());
-    if (!id) return { runId: null, previousRunId: null, flips: [], factChanges: [], truncated: false };
+    if (!id)
+      return {
+        runId: null,
+        previousRunId: null,
+        flips: [],
+        factChanges: [],
+        truncated: false,
+      };
     const [flipped, allChanges] = await Promise.all([
       this.deps.store.resultsOfRun(id, { flippedOnly: true }),
       this.deps.store.factChangesOfRun(id),
     ]);
-    const readable = await canRead([...new Set([...flipped, ...allChanges].map(x => x.entityRef))]);
-    const flips = this.withFactsBehindFlips(flipped.filter(r => readable.has(r.entityRef)), allChanges);
+    const readable = await canRead([
+      ...new Set([...flipped, ...allChanges].map(x => x.entityRef)),
+    ]);
+    const flips = this.withFactsBehindFlips(
+      flipped.filter(r => readable.has(r.entityRef)),
+      allChanges,
+    );
     const factChanges = allChanges.filter(c => readable.has(c.entityRef));
     return {
       runId: id,

@@ -14,7 +14,8 @@ const component = (name: string, owner: string): Entity => ({
 /** A catalog over a list the test changes, as entities are registered and deleted. */
 function catalogOf(entities: Entity[]) {
   return catalogServiceMock.mock({
-    getEntityByRef: async (ref: any) => entities.find(e => stringifyEntityRef(e) === ref),
+    getEntityByRef: async (ref: any) =>
+      entities.find(e => stringifyEntityRef(e) === ref),
     streamEntities: async function* stream() {
       yield [...entities];
     } as any,
@@ -28,38 +29,77 @@ describe('ComponentDirectory', () => {
     const entities = [component('a', 'group:default/payments')];
     const catalog = catalogOf(entities);
     const byRef = jest.spyOn(catalog, 'getEntityByRef');
-    const directory = new ComponentDirectory({ catalog, auth: mockServices.auth(), logger: mockServices.logger.mock() });
+    const directory = new ComponentDirectory({
+      catalog,
+      auth: mockServices.auth(),
+      logger: mockServices.logger.mock(),
+    });
     expect(await directory.rebuild()).toBe(1);
 
-    expect(await directory.lookup('component:default/a', credentials)).toEqual({ exists: true, owner: 'group:default/payments' });
+    expect(await directory.lookup('component:default/a', credentials)).toEqual({
+      exists: true,
+      owner: 'group:default/payments',
+    });
     expect(byRef).not.toHaveBeenCalled();
 
     // Registered after the rebuild: looked up, then known.
     entities.push(component('b', 'group:default/identity'));
-    expect(await directory.lookup('component:default/b', credentials)).toEqual({ exists: true, owner: 'group:default/identity' });
-    expect(await directory.lookup('component:default/b', credentials)).toEqual({ exists: true, owner: 'group:default/identity' });
+    expect(await directory.lookup('component:default/b', credentials)).toEqual({
+      exists: true,
+      owner: 'group:default/identity',
+    });
+    expect(await directory.lookup('component:default/b', credentials)).toEqual({
+      exists: true,
+      owner: 'group:default/identity',
+    });
     expect(byRef).toHaveBeenCalledTimes(1);
 
-    expect(await directory.lookup('component:default/nope', credentials)).toEqual({ exists: false });
+    expect(
+      await directory.lookup('component:default/nope', credentials),
+    ).toEqual({ exists: false });
   });
 
   it('forgets a deleted component and learns a new owner at the next rebuild', async () => {
-    const entities = [component('a', 'group:default/payments'), component('gone', 'group:default/payments')];
+    const entities = [
+      component('a', 'group:default/payments'),
+      component('gone', 'group:default/payments'),
+    ];
     const catalog = catalogOf(entities);
-    const directory = new ComponentDirectory({ catalog, auth: mockServices.auth(), logger: mockServices.logger.mock() });
+    const directory = new ComponentDirectory({
+      catalog,
+      auth: mockServices.auth(),
+      logger: mockServices.logger.mock(),
+    });
     await directory.rebuild();
     entities.splice(1, 1);
     entities[0] = component('a', 'group:default/identity');
     // Until the rebuild, the snapshot still answers.
-    expect(await directory.lookup('component:default/gone', credentials)).toEqual({ exists: true, owner: 'group:default/payments' });
+    expect(
+      await directory.lookup('component:default/gone', credentials),
+    ).toEqual({ exists: true, owner: 'group:default/payments' });
     await directory.rebuild();
-    expect(await directory.lookup('component:default/gone', credentials)).toEqual({ exists: false });
-    expect(await directory.lookup('component:default/a', credentials)).toEqual({ exists: true, owner: 'group:default/identity' });
+    expect(
+      await directory.lookup('component:default/gone', credentials),
+    ).toEqual({ exists: false });
+    expect(await directory.lookup('component:default/a', credentials)).toEqual({
+      exists: true,
+      owner: 'group:default/identity',
+    });
   });
 
   it('fails, never answers "not in the catalog", when the catalog cannot be asked', async () => {
-    const catalog = catalogServiceMock.mock({ getEntityByRef: async () => { throw new Error('catalog unavailable'); } });
-    const directory = new ComponentDirectory({ catalog, auth: mockServices.auth(), logger: mockServices.logger.mock() });
-    await expect(directory.lookup('component:default/a', credentials)).rejects.toThrow('catalog unavailable');
+    const catalog = catalogServiceMock.mock({
+      getEntityByRef: async () => {
+        throw new Error('catalog unavailable');
+      },
+    });
+    const directory = new ComponentDirectory({
+      catalog,
+      auth: mockServices.auth(),
+      logger: mockServices.logger.mock(),
+    });
+    await expect(
+      directory.lookup('component:default/a', credentials),
+    ).rejects.toThrow('catalog unavailable');
   });
 });

@@ -7,7 +7,8 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 
 /** The ref of the entity's owner, from its ownedBy relation. */
-export const ownerOf = (e: Entity) => e.relations?.find(r => r.type === 'ownedBy')?.targetRef;
+export const ownerOf = (e: Entity) =>
+  e.relations?.find(r => r.type === 'ownedBy')?.targetRef;
 
 /**
  * Which components exist and who owns them, for the promotion gate.
@@ -24,7 +25,11 @@ export class ComponentDirectory {
   private owners = new Map<string, string | undefined>();
 
   constructor(
-    private readonly deps: { catalog: CatalogService; auth: AuthService; logger: LoggerService },
+    private readonly deps: {
+      catalog: CatalogService;
+      auth: AuthService;
+      logger: LoggerService;
+    },
   ) {}
 
   /** Rebuilds the snapshot from the catalog; the old one serves until it is done. */
@@ -32,7 +37,10 @@ export class ComponentDirectory {
     const next = new Map<string, string | undefined>();
     const credentials = await this.deps.auth.getOwnServiceCredentials();
     for await (const page of this.deps.catalog.streamEntities(
-      { filter: { kind: 'Component' }, fields: ['kind', 'metadata.name', 'metadata.namespace', 'relations'] },
+      {
+        filter: { kind: 'Component' },
+        fields: ['kind', 'metadata.name', 'metadata.namespace', 'relations'],
+      },
       { credentials },
     )) {
       for (const e of page) next.set(stringifyEntityRef(e), ownerOf(e));
@@ -45,9 +53,15 @@ export class ComponentDirectory {
    * Whether the entity is in the catalog, and its owner. Throws when the
    * catalog cannot be asked (the gate then fails closed).
    */
-  async lookup(entityRef: string, credentials: BackstageCredentials): Promise<{ exists: boolean; owner?: string }> {
-    if (this.owners.has(entityRef)) return { exists: true, owner: this.owners.get(entityRef) };
-    const entity = await this.deps.catalog.getEntityByRef(entityRef, { credentials });
+  async lookup(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<{ exists: boolean; owner?: string }> {
+    if (this.owners.has(entityRef))
+      return { exists: true, owner: this.owners.get(entityRef) };
+    const entity = await this.deps.catalog.getEntityByRef(entityRef, {
+      credentials,
+    });
     if (!entity) return { exists: false };
     const owner = ownerOf(entity);
     this.owners.set(entityRef, owner);

@@ -1,4 +1,7 @@
-import { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -11,7 +14,11 @@ import { EvidenceStore } from '../database/EvidenceStore';
 import { AlertSender } from './AlertSender';
 import { ComponentDirectory, ownerOf } from './ComponentDirectory';
 import { GroupCommit } from '../database/GroupCommit';
-import { DecisionToRecord, ReadinessStore, StoredReadinessScore } from '../database/ReadinessStore';
+import {
+  DecisionToRecord,
+  ReadinessStore,
+  StoredReadinessScore,
+} from '../database/ReadinessStore';
 import { ReadinessSettings } from './readinessConfig';
 
 /** The portal path of an entity's Readiness tab. */
@@ -21,7 +28,12 @@ export function readinessPagePath(entityRef: string): string {
 }
 
 function toStoredScore(s: ReadinessScore): StoredReadinessScore {
-  return { entityRef: s.entityRef, score: s.score, components: s.components, computedAt: s.computedAt };
+  return {
+    entityRef: s.entityRef,
+    score: s.score,
+    components: s.components,
+    computedAt: s.computedAt,
+  };
 }
 
 /**
@@ -44,12 +56,15 @@ export class ReadinessService {
   ) {}
 
   /** Decisions are committed in groups: one transaction per batch of concurrent gate calls. */
-  private readonly decisionLog = new GroupCommit((entries: DecisionToRecord[]) =>
-    this.deps.store.recordDecisions(entries),
+  private readonly decisionLog = new GroupCommit(
+    (entries: DecisionToRecord[]) => this.deps.store.recordDecisions(entries),
   );
 
   thresholdFor(environment: string): number {
-    return this.deps.settings.thresholds[environment] ?? this.deps.settings.defaultThreshold;
+    return (
+      this.deps.settings.thresholds[environment] ??
+      this.deps.settings.defaultThreshold
+    );
   }
 
   /** Computes the score from the latest evidence and stores it when it is news. */
@@ -59,16 +74,24 @@ export class ReadinessService {
     return score;
   }
 
-  private async computeScore(entityRef: string, now: Date): Promise<ReadinessScore> {
+  private async computeScore(
+    entityRef: string,
+    now: Date,
+  ): Promise<ReadinessScore> {
     const facts = await this.deps.evidence.latest(entityRef);
     return computeReadiness(entityRef, facts, this.deps.settings.policy, now);
   }
 
   /** Components in the catalog with their owner, read page by page. */
-  private async componentOwners(credentials: BackstageCredentials): Promise<Map<string, string>> {
+  private async componentOwners(
+    credentials: BackstageCredentials,
+  ): Promise<Map<string, string>> {
     const owners = new Map<string, string>();
     for await (const page of this.deps.catalog.streamEntities(
-      { filter: { kind: 'Component' }, fields: ['kind', 'metadata.name', 'metadata.namespace', 'relations'] },
+      {
+        filter: { kind: 'Component' },
+        fields: ['kind', 'metadata.name', 'metadata.namespace', 'relations'],
+      },
       { credentials },
     )) {
       for (const e of page) {
@@ -82,19 +105,32 @@ export class ReadinessService {
    * Scores every component from its latest evidence and stores the scores:
    * the daily snapshot the team trend is drawn from.
    */
-  async snapshot(credentials: BackstageCredentials, now = new Date()): Promise<number> {
+  async snapshot(
+    credentials: BackstageCredentials,
+    now = new Date(),
+  ): Promise<number> {
     const scored = await this.scoreAllComponents(credentials, now);
     await this.deps.store.saveScores(scored.map(x => toStoredScore(x.score)));
     return scored.length;
   }
 
   /** Every component's score from its latest evidence, with its owner. */
-  private async scoreAllComponents(credentials: BackstageCredentials, now: Date) {
+  private async scoreAllComponents(
+    credentials: BackstageCredentials,
+    now: Date,
+  ) {
     const owners = await this.componentOwners(credentials);
-    const facts = await this.deps.evidence.latestForEntities([...owners.keys()]);
+    const facts = await this.deps.evidence.latestForEntities([
+      ...owners.keys(),
+    ]);
     return [...owners].map(([ref, owner]) => ({
       owner,
-      score: computeReadiness(ref, facts.get(ref) ?? [], this.deps.settings.policy, now),
+      score: computeReadiness(
+        ref,
+        facts.get(ref) ?? [],
+        this.deps.settings.policy,
+        now,
+      ),
     }));
   }
 
@@ -103,11 +139,18 @@ export class ReadinessService {
     const scored = await this.scoreAllComponents(credentials, now);
     const owners = new Map(scored.map(x => [x.score.entityRef, x.owner]));
     const threshold = this.thresholdFor('production');
-    const byTeam = new Map<string, Array<{ entityRef: string; score: number }>>();
+    const byTeam = new Map<
+      string,
+      Array<{ entityRef: string; score: number }>
+    >();
     for (const { owner, score: s } of scored) {
-      byTeam.set(owner, [...(byTeam.get(owner) ?? []), { entityRef: s.entityRef, score: s.score }]);
+      byTeam.set(owner, [
+        ...(byTeam.get(owner) ?? []),
+        { entityRef: s.entityRef, score: s.score },
+      ]);
     }
-    const avg = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10_000) / 10_000;
+    const avg = (xs: number[]) =>
+      Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10_000) / 10_000;
     const teams = [...byTeam.entries()]
       .map(([owner, entities]) => ({
         owner,
@@ -116,42 +159,73 @@ export class ReadinessService {
         belowThreshold: entities.filter(e => e.score < threshold).length,
         entities: entities.sort((a, b) => a.score - b.score),
       }))
-      .sort((a, b) => b.averageScore - a.averageScore || a.owner.localeCompare(b.owner));
+      .sort(
+        (a, b) =>
+          b.averageScore - a.averageScore || a.owner.localeCompare(b.owner),
+      );
 
     // Trend: per day, each entity's last stored score, averaged per team.
     const since = new Date(now.getTime() - 30 * 86_400_000);
-    const lastPerDay = new Map<string, { day: string; owner: string; score: number }>();
+    const lastPerDay = new Map<
+      string,
+      { day: string; owner: string; score: number }
+    >();
     for (const row of await this.deps.store.scoresSince(since)) {
       const owner = owners.get(row.entityRef);
       if (!owner) continue;
       const day = row.computedAt.slice(0, 10);
-      lastPerDay.set(`${day} ${row.entityRef}`, { day, owner, score: row.score });
+      lastPerDay.set(`${day} ${row.entityRef}`, {
+        day,
+        owner,
+        score: row.score,
+      });
     }
     const grouped = new Map<string, number[]>();
     for (const { day, owner, score } of lastPerDay.values()) {
-      grouped.set(`${day}|${owner}`, [...(grouped.get(`${day}|${owner}`) ?? []), score]);
+      grouped.set(`${day}|${owner}`, [
+        ...(grouped.get(`${day}|${owner}`) ?? []),
+        score,
+      ]);
     }
     const trend = [...grouped.entries()]
       .map(([key, scores]) => {
         const [day, owner] = key.split('|');
         return { day, owner, averageScore: avg(scores) };
       })
-      .sort((a, b) => a.day.localeCompare(b.day) || a.owner.localeCompare(b.owner));
+      .sort(
+        (a, b) => a.day.localeCompare(b.day) || a.owner.localeCompare(b.owner),
+      );
     return { threshold, teams, trend };
   }
 
-  async check(request: PromotionCheckRequest, requestedBy: string, credentials: BackstageCredentials): Promise<PromotionDecision> {
+  async check(
+    request: PromotionCheckRequest,
+    requestedBy: string,
+    credentials: BackstageCredentials,
+  ): Promise<PromotionDecision> {
     const now = new Date();
     const entityRef = stringifyEntityRef(parseEntityRef(request.entityRef));
     const threshold = this.thresholdFor(request.environment);
-    const base = { entityRef, environment: request.environment, version: request.version, threshold, decidedAt: now.toISOString() };
+    const base = {
+      entityRef,
+      environment: request.environment,
+      version: request.version,
+      threshold,
+      decidedAt: now.toISOString(),
+    };
     let decision: PromotionDecision;
     let owner: string | undefined;
     let toStore: StoredReadinessScore | undefined;
     try {
       const entity = await this.deps.directory.lookup(entityRef, credentials);
       if (!entity.exists) {
-        decision = { ...base, allowed: false, score: null, components: [], reasons: [`${entityRef} is not in the catalog`] };
+        decision = {
+          ...base,
+          allowed: false,
+          score: null,
+          components: [],
+          reasons: [`${entityRef} is not in the catalog`],
+        };
       } else {
         owner = entity.owner;
         const score = await this.computeScore(entityRef, now);
@@ -161,34 +235,71 @@ export class ReadinessService {
         if (score.newestEvidenceAgeDays === undefined) {
           reasons.push(`no trusted evidence about ${entityRef}`);
         } else if (score.newestEvidenceAgeDays > maxAge) {
-          reasons.push(`evidence is stale: the newest trusted fact is ${score.newestEvidenceAgeDays} d old (max ${maxAge} d)`);
+          reasons.push(
+            `evidence is stale: the newest trusted fact is ${score.newestEvidenceAgeDays} d old (max ${maxAge} d)`,
+          );
         }
         if (score.score < threshold) {
-          reasons.push(`readiness ${score.score} is below the ${request.environment} threshold ${threshold}`);
+          reasons.push(
+            `readiness ${score.score} is below the ${request.environment} threshold ${threshold}`,
+          );
           for (const c of score.components.filter(x => x.value < 1)) {
-            reasons.push(`${c.id}: ${c.value} × ${c.weight} (${c.explanation})`);
+            reasons.push(
+              `${c.id}: ${c.value} × ${c.weight} (${c.explanation})`,
+            );
           }
-          if (score.next) reasons.push(`next: ${score.next.action} (+${score.next.gain})`);
+          if (score.next)
+            reasons.push(`next: ${score.next.action} (+${score.next.gain})`);
         }
-        decision = { ...base, allowed: reasons.length === 0, score: score.score, components: score.components, reasons };
-        if (reasons.length === 0) decision.reasons = [`readiness ${score.score} meets the ${request.environment} threshold ${threshold}`];
+        decision = {
+          ...base,
+          allowed: reasons.length === 0,
+          score: score.score,
+          components: score.components,
+          reasons,
+        };
+        if (reasons.length === 0)
+          decision.reasons = [
+            `readiness ${score.score} meets the ${request.environment} threshold ${threshold}`,
+          ];
       }
     } catch (e) {
-      this.deps.logger.error(`Promotion check of ${entityRef} failed: ${(e as Error).message}`);
-      decision = { ...base, allowed: false, score: null, components: [], reasons: [`internal error, failing closed: ${(e as Error).message}`] };
+      this.deps.logger.error(
+        `Promotion check of ${entityRef} failed: ${(e as Error).message}`,
+      );
+      decision = {
+        ...base,
+        allowed: false,
+        score: null,
+        components: [],
+        reasons: [`internal error, failing closed: ${(e as Error).message}`],
+      };
     }
 
     if (!decision.allowed) decision = await this.withOverride(decision, now);
     try {
-      decision.decisionId = await this.decisionLog.add({ decision, requestedBy, score: toStore });
+      decision.decisionId = await this.decisionLog.add({
+        decision,
+        requestedBy,
+        score: toStore,
+      });
     } catch (e) {
       // A decision nobody can audit must not let a release through.
-      this.deps.logger.error(`Could not record the promotion decision for ${entityRef}: ${(e as Error).message}`);
+      this.deps.logger.error(
+        `Could not record the promotion decision for ${entityRef}: ${
+          (e as Error).message
+        }`,
+      );
       decision = {
         ...decision,
         allowed: false,
         override: undefined,
-        reasons: [`internal error, failing closed: the decision could not be recorded (${(e as Error).message})`, ...decision.reasons],
+        reasons: [
+          `internal error, failing closed: the decision could not be recorded (${
+            (e as Error).message
+          })`,
+          ...decision.reasons,
+        ],
       };
     }
     // Never delays or fails the gate's answer.
@@ -197,13 +308,30 @@ export class ReadinessService {
   }
 
   /** A blocked decision let through by an active break-glass override, if there is one. */
-  private async withOverride(decision: PromotionDecision, now: Date): Promise<PromotionDecision> {
+  private async withOverride(
+    decision: PromotionDecision,
+    now: Date,
+  ): Promise<PromotionDecision> {
     let override;
     try {
-      override = await this.deps.store.activeOverride(decision.entityRef, decision.environment, now);
+      override = await this.deps.store.activeOverride(
+        decision.entityRef,
+        decision.environment,
+        now,
+      );
     } catch (e) {
-      this.deps.logger.error(`Could not read overrides for ${decision.entityRef}: ${(e as Error).message}`);
-      return { ...decision, reasons: [...decision.reasons, `break-glass overrides could not be read: ${(e as Error).message}`] };
+      this.deps.logger.error(
+        `Could not read overrides for ${decision.entityRef}: ${
+          (e as Error).message
+        }`,
+      );
+      return {
+        ...decision,
+        reasons: [
+          ...decision.reasons,
+          `break-glass overrides could not be read: ${(e as Error).message}`,
+        ],
+      };
     }
     if (!override) return decision;
     return {

@@ -16,7 +16,10 @@ export interface ReadinessSettings {
 
 function positive(config: Config, key: string, fallback: number): number {
   const value = config.getOptionalNumber(key) ?? fallback;
-  if (!(value > 0)) throw new Error(`conductor.readiness.${key}: must be a number > 0, got ${value}`);
+  if (!(value > 0))
+    throw new Error(
+      `conductor.readiness.${key}: must be a number > 0, got ${value}`,
+    );
   return value;
 }
 
@@ -28,7 +31,11 @@ function positive(config: Config, key: string, fallback: number): number {
 export function readReadinessSettings(root: Config): ReadinessSettings {
   const config = root.getOptionalConfig('conductor.readiness');
   if (!config) {
-    return { policy: DEFAULT_READINESS_POLICY, thresholds: { production: 0.9 }, defaultThreshold: 0.9 };
+    return {
+      policy: DEFAULT_READINESS_POLICY,
+      thresholds: { production: 0.9 },
+      defaultThreshold: 0.9,
+    };
   }
   const weights = validateReadinessWeights(
     config.getOptional<Record<string, unknown>>('weights'),
@@ -39,18 +46,36 @@ export function readReadinessSettings(root: Config): ReadinessSettings {
   for (const env of thresholdConfig?.keys() ?? []) {
     const value = thresholdConfig!.getNumber(env);
     if (!(value >= 0 && value <= 1)) {
-      throw new Error(`conductor.readiness.thresholds.${env}: must be between 0 and 1, got ${value}`);
+      throw new Error(
+        `conductor.readiness.thresholds.${env}: must be between 0 and 1, got ${value}`,
+      );
     }
     thresholds[env] = value;
   }
   return {
     policy: {
       weights,
-      recencyHalfLifeDays: positive(config, 'recency.halfLifeDays', DEFAULT_READINESS_POLICY.recencyHalfLifeDays),
-      recencyMaxAgeDays: positive(config, 'recency.maxAgeDays', DEFAULT_READINESS_POLICY.recencyMaxAgeDays),
-      maxEvidenceAgeDays: positive(config, 'maxEvidenceAgeDays', DEFAULT_READINESS_POLICY.maxEvidenceAgeDays),
-      requiredFacts: config.getOptionalStringArray('requiredFacts') ?? DEFAULT_READINESS_POLICY.requiredFacts,
-      trustedSources: config.getOptionalStringArray('trustedSources') ?? DEFAULT_READINESS_POLICY.trustedSources,
+      recencyHalfLifeDays: positive(
+        config,
+        'recency.halfLifeDays',
+        DEFAULT_READINESS_POLICY.recencyHalfLifeDays,
+      ),
+      recencyMaxAgeDays: positive(
+        config,
+        'recency.maxAgeDays',
+        DEFAULT_READINESS_POLICY.recencyMaxAgeDays,
+      ),
+      maxEvidenceAgeDays: positive(
+        config,
+        'maxEvidenceAgeDays',
+        DEFAULT_READINESS_POLICY.maxEvidenceAgeDays,
+      ),
+      requiredFacts:
+        config.getOptionalStringArray('requiredFacts') ??
+        DEFAULT_READINESS_POLICY.requiredFacts,
+      trustedSources:
+        config.getOptionalStringArray('trustedSources') ??
+        DEFAULT_READINESS_POLICY.trustedSources,
     },
     thresholds,
     defaultThreshold: thresholds.production,

@@ -35,9 +35,12 @@ export interface RouterOptions {
   complianceStore: ComplianceStore;
 }
 
-
-
-const ENVIRONMENT = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be an environment name such as production');
+const ENVIRONMENT = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,63}$/,
+    'must be an environment name such as production',
+  );
 const ENTITY_REF = z.string().transform((ref, ctx) => {
   const parsed = normalizeEntityRef(ref);
   if (typeof parsed !== 'string') {
@@ -46,37 +49,68 @@ const ENTITY_REF = z.string().transform((ref, ctx) => {
   }
   return parsed;
 });
-const promotionCheckBody = z.object({
-  entityRef: ENTITY_REF,
-  environment: ENVIRONMENT,
-  version: z.string().min(1).max(255).optional(),
-}).strict();
-const overrideBody = z.object({
-  entityRef: ENTITY_REF,
-  environment: ENVIRONMENT,
-  reason: z.string().trim().min(10, 'must say why, in at least 10 characters'),
-  approver: z.string().regex(/^user:/, 'must be the user entity ref of who approved, e.g. user:default/alice'),
-  expiresInHours: z.number().min(0.25).max(72, 'at most 72 hours: a longer exception is a threshold change'),
-}).strict();
+const promotionCheckBody = z
+  .object({
+    entityRef: ENTITY_REF,
+    environment: ENVIRONMENT,
+    version: z.string().min(1).max(255).optional(),
+  })
+  .strict();
+const overrideBody = z
+  .object({
+    entityRef: ENTITY_REF,
+    environment: ENVIRONMENT,
+    reason: z
+      .string()
+      .trim()
+      .min(10, 'must say why, in at least 10 characters'),
+    approver: z
+      .string()
+      .regex(
+        /^user:/,
+        'must be the user entity ref of who approved, e.g. user:default/alice',
+      ),
+    expiresInHours: z
+      .number()
+      .min(0.25)
+      .max(72, 'at most 72 hours: a longer exception is a threshold change'),
+  })
+  .strict();
 
-const evaluateBody = z.object({
-  entityRef: ENTITY_REF,
-  proposedFacts: z.array(z.unknown()).optional(),
-}).strict();
-const exemptionBody = z.object({
-  entityRef: ENTITY_REF,
-  controlId: z.string().min(1),
-  reason: z.string().trim().min(10, 'must say why, in at least 10 characters'),
-  approver: z.string().regex(/^user:/, 'must be the user entity ref of who approved, e.g. user:default/alice'),
-  expiresAt: z.string().datetime({ offset: true, message: 'must be an ISO-8601 timestamp' }),
-}).strict();
+const evaluateBody = z
+  .object({
+    entityRef: ENTITY_REF,
+    proposedFacts: z.array(z.unknown()).optional(),
+  })
+  .strict();
+const exemptionBody = z
+  .object({
+    entityRef: ENTITY_REF,
+    controlId: z.string().min(1),
+    reason: z
+      .string()
+      .trim()
+      .min(10, 'must say why, in at least 10 characters'),
+    approver: z
+      .string()
+      .regex(
+        /^user:/,
+        'must be the user entity ref of who approved, e.g. user:default/alice',
+      ),
+    expiresAt: z
+      .string()
+      .datetime({ offset: true, message: 'must be an ISO-8601 timestamp' }),
+  })
+  .strict();
 
 /** Parses a body with a zod schema, or throws an InputError naming the field. */
 function parseBody<T>(schema: z.ZodType<T, any, any>, body: unknown): T {
   const result = schema.safeParse(body);
   if (!result.success) {
     throw new InputError(
-      result.error.issues.map(i => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+      result.error.issues
+        .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
+        .join('; '),
     );
   }
   return result.data;
@@ -92,22 +126,45 @@ const changesQuery = z.object({
 
 /** `ci:<subject>` for a CI token, so every fact says which pipeline sent it. */
 export function sourceOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as { type: string; subject?: string; userEntityRef?: string };
+  const principal = credentials.principal as {
+    type: string;
+    subject?: string;
+    userEntityRef?: string;
+  };
   if (principal.type === 'service') {
     return `ci:${(principal.subject ?? 'unknown').replace(/^external:/, '')}`;
   }
   return `user:${principal.userEntityRef ?? 'unknown'}`;
 }
 
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, store, evidence, collection, readiness, readinessStore, compliance, complianceStore } = options;
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const {
+    httpAuth,
+    permissions,
+    store,
+    evidence,
+    collection,
+    readiness,
+    readinessStore,
+    compliance,
+    complianceStore,
+  } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
 
   const entityRefFrom = (params: Record<string, string>) =>
-    stringifyEntityRef({ kind: params.kind, namespace: params.namespace, name: params.name });
+    stringifyEntityRef({
+      kind: params.kind,
+      namespace: params.namespace,
+      name: params.name,
+    });
 
-  async function authorizeRead(credentials: BackstageCredentials, entityRef: string) {
+  async function authorizeRead(
+    credentials: BackstageCredentials,
+    entityRef: string,
+  ) {
     const [decision] = await permissions.authorize(
       [{ permission: conductorEvidenceReadPermission, resourceRef: entityRef }],
       { credentials },
@@ -125,31 +182,48 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   // scores built on it must not be something anyone can simply assert.
   router.post('/evidence', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['service'] });
-    const result = await evidence.push(req.body, sourceOf(credentials), credentials);
+    const result = await evidence.push(
+      req.body,
+      sourceOf(credentials),
+      credentials,
+    );
     res.status(201).json(result);
   });
 
   router.get('/evidence/:kind/:namespace/:name', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const entityRef = entityRefFrom(req.params);
     await authorizeRead(credentials, entityRef);
     res.json({ entityRef, facts: await store.latest(entityRef) });
   });
 
-  router.get('/evidence/:kind/:namespace/:name/history/:fact', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const entityRef = entityRefFrom(req.params);
-    const name = req.params.fact;
-    if (!FACT_NAME_PATTERN.test(name)) {
-      throw new InputError(`fact: "${name}" is not a fact name such as test.coverage`);
-    }
-    const query = historyQuery.safeParse(req.query);
-    if (!query.success) {
-      throw new InputError(`limit: ${query.error.issues[0].message}`);
-    }
-    await authorizeRead(credentials, entityRef);
-    res.json({ entityRef, name, history: await store.history(entityRef, name, query.data) });
-  });
+  router.get(
+    '/evidence/:kind/:namespace/:name/history/:fact',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const entityRef = entityRefFrom(req.params);
+      const name = req.params.fact;
+      if (!FACT_NAME_PATTERN.test(name)) {
+        throw new InputError(
+          `fact: "${name}" is not a fact name such as test.coverage`,
+        );
+      }
+      const query = historyQuery.safeParse(req.query);
+      if (!query.success) {
+        throw new InputError(`limit: ${query.error.issues[0].message}`);
+      }
+      await authorizeRead(credentials, entityRef);
+      res.json({
+        entityRef,
+        name,
+        history: await store.history(entityRef, name, query.data),
+      });
+    },
+  );
 
   // Runs a collection now rather than waiting for the schedule.
   router.post('/evidence/collect', async (req, res) => {
@@ -176,7 +250,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     }
     const createdBy = credentials.principal.userEntityRef;
     if (createdBy === body.approver) {
-      throw new InputError('approver: must be someone other than the person asking for the override');
+      throw new InputError(
+        'approver: must be someone other than the person asking for the override',
+      );
     }
     const now = new Date();
     const override = await readinessStore.createOverride({
@@ -186,25 +262,34 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       approver: body.approver,
       createdBy,
       createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + body.expiresInHours * 3_600_000).toISOString(),
+      expiresAt: new Date(
+        now.getTime() + body.expiresInHours * 3_600_000,
+      ).toISOString(),
     });
     res.status(201).json(override);
   });
 
   router.get('/readiness/teams', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     res.json(await readiness.teams(credentials));
   });
 
   router.get('/readiness/:kind/:namespace/:name', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const entityRef = entityRefFrom(req.params);
     await authorizeRead(credentials, entityRef);
     const score = await readiness.score(entityRef);
     res.json({
       ...score,
       thresholds: { production: readiness.thresholdFor('production') },
-      history: (await readinessStore.scoreHistory(entityRef, 60)).map(h => ({ score: h.score, computedAt: h.computedAt })),
+      history: (await readinessStore.scoreHistory(entityRef, 60)).map(h => ({
+        score: h.score,
+        computedAt: h.computedAt,
+      })),
       decisions: await readinessStore.recentDecisions(entityRef, 10),
     });
   });
@@ -221,13 +306,17 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.post('/compliance/runs', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     res.json(await compliance.run('manual', credentials));
   });
 
   // A dry run for a pull request: stores nothing.
   router.post('/compliance/evaluate', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const body = parseBody(evaluateBody, req.body);
     await authorizeRead(credentials, body.entityRef);
     res.json(await compliance.evaluate(body, credentials));
@@ -235,16 +324,26 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   // What changed in a run (default: the latest) against the run before.
   router.get('/compliance/changes', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const query = changesQuery.safeParse(req.query);
-    if (!query.success) throw new InputError(`runId: ${query.error.issues[0].message}`);
+    if (!query.success)
+      throw new InputError(`runId: ${query.error.issues[0].message}`);
     const canRead = async (entityRefs: string[]) => {
       if (entityRefs.length === 0) return new Set<string>();
       const decisions = await permissions.authorize(
-        entityRefs.map(resourceRef => ({ permission: conductorEvidenceReadPermission, resourceRef })),
+        entityRefs.map(resourceRef => ({
+          permission: conductorEvidenceReadPermission,
+          resourceRef,
+        })),
         { credentials },
       );
-      return new Set(entityRefs.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW));
+      return new Set(
+        entityRefs.filter(
+          (_, i) => decisions[i].result === AuthorizeResult.ALLOW,
+        ),
+      );
     };
     res.json(await compliance.changes(query.data.runId, canRead));
   });
@@ -257,25 +356,47 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.post('/compliance/exemptions', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const body = parseBody(exemptionBody, req.body);
-    if (!compliance.knowsControl(body.controlId)) throw new InputError(`controlId: unknown control ${body.controlId}`);
-    if (Date.parse(body.expiresAt) <= Date.now()) throw new InputError('expiresAt: must be in the future');
+    if (!compliance.knowsControl(body.controlId))
+      throw new InputError(`controlId: unknown control ${body.controlId}`);
+    if (Date.parse(body.expiresAt) <= Date.now())
+      throw new InputError('expiresAt: must be in the future');
     const createdBy = credentials.principal.userEntityRef;
-    if (createdBy === body.approver) throw new InputError('approver: must be someone other than the person asking');
-    res.status(201).json(await complianceStore.createExemption({ ...body, createdBy, createdAt: new Date().toISOString() }));
+    if (createdBy === body.approver)
+      throw new InputError(
+        'approver: must be someone other than the person asking',
+      );
+    res.status(201).json(
+      await complianceStore.createExemption({
+        ...body,
+        createdBy,
+        createdAt: new Date().toISOString(),
+      }),
+    );
   });
 
   router.delete('/compliance/exemptions/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const id = Number(req.params.id);
-    if (!Number.isInteger(id)) throw new InputError('id: must be an exemption id');
-    if (!(await complianceStore.revokeExemption(id, credentials.principal.userEntityRef, new Date()))) {
-      throw new NotFoundError(`exemption ${id} does not exist or is already revoked`);
+    if (!Number.isInteger(id))
+      throw new InputError('id: must be an exemption id');
+    if (
+      !(await complianceStore.revokeExemption(
+        id,
+        credentials.principal.userEntityRef,
+        new Date(),
+      ))
+    ) {
+      throw new NotFoundError(
+        `exemption ${id} does not exist or is already revoked`,
+      );
     }
     res.status(204).end();
   });
 
   router.get('/compliance/:kind/:namespace/:name', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const entityRef = entityRefFrom(req.params);
     await authorizeRead(credentials, entityRef);
     res.json(await compliance.forEntity(entityRef));

@@ -31,7 +31,9 @@ export async function readSeedFiles(
     try {
       parsed = JSON.parse(text);
     } catch (e) {
-      throw new Error(`Evidence seed ${file}: not valid JSON: ${(e as Error).message}`);
+      throw new Error(
+        `Evidence seed ${file}: not valid JSON: ${(e as Error).message}`,
+      );
     }
     if (!Array.isArray(parsed?.evidence)) {
       throw new Error(`Evidence seed ${file}: expected {"evidence": [...]}`);
@@ -40,21 +42,41 @@ export async function readSeedFiles(
       const source = entry.source ?? `seed:${path.basename(file)}`;
       const facts = (entry.facts ?? []).map(f => ({
         ...f,
-        value: typeof f.value === 'string' ? resolveRelativeTime(f.value, now) : f.value,
-        observedAt: f.observedAt ? resolveRelativeTime(f.observedAt, now) : undefined,
+        value:
+          typeof f.value === 'string'
+            ? resolveRelativeTime(f.value, now)
+            : f.value,
+        observedAt: f.observedAt
+          ? resolveRelativeTime(f.observedAt, now)
+          : undefined,
       }));
       // One entry may list the same fact several times: that is its history.
       const byName = new Map<string, typeof facts>();
-      facts.forEach(f => byName.set(f.name, [...(byName.get(f.name) ?? []), f]));
+      facts.forEach(f =>
+        byName.set(f.name, [...(byName.get(f.name) ?? []), f]),
+      );
       const depth = Math.max(0, ...[...byName.values()].map(l => l.length));
       for (let k = 0; k < depth; k++) {
         const slice = [...byName.values()].map(l => l[k]).filter(Boolean);
-        const result = validateEvidencePush({ entityRef: entry.entityRef, facts: slice }, now);
+        const result = validateEvidencePush(
+          { entityRef: entry.entityRef, facts: slice },
+          now,
+        );
         if (!result.ok) {
-          const detail = result.errors.map(e => `${e.field}: ${e.message}`).join('; ');
-          throw new Error(`Evidence seed ${file}: evidence[${i}] (${entry.entityRef}): ${detail}`);
+          const detail = result.errors
+            .map(e => `${e.field}: ${e.message}`)
+            .join('; ');
+          throw new Error(
+            `Evidence seed ${file}: evidence[${i}] (${entry.entityRef}): ${detail}`,
+          );
         }
-        records.push(...result.facts.map(f => ({ ...f, entityRef: result.entityRef, source })));
+        records.push(
+          ...result.facts.map(f => ({
+            ...f,
+            entityRef: result.entityRef,
+            source,
+          })),
+        );
       }
     });
   }
@@ -74,6 +96,8 @@ export async function seedEvidence(
   }
   const records = await readSeedFiles(files);
   await store.record(records);
-  logger.info(`Seeded ${records.length} evidence observation(s) from ${files.length} file(s)`);
+  logger.info(
+    `Seeded ${records.length} evidence observation(s) from ${files.length} file(s)`,
+  );
   return records.length;
 }

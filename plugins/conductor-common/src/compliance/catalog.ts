@@ -1,6 +1,10 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, Node } from 'yaml';
-import { controlsEnvironment, controlsEvaluationEnvironment, factsReadBy } from './celEnvironment';
+import {
+  controlsEnvironment,
+  controlsEvaluationEnvironment,
+  factsReadBy,
+} from './celEnvironment';
 import {
   ControlDefinition,
   ControlScope,
@@ -9,8 +13,23 @@ import {
 } from './types';
 
 const SEVERITIES: ControlSeverity[] = ['critical', 'high', 'medium', 'low'];
-const SCOPE_KEYS: (keyof ControlScope)[] = ['kind', 'type', 'lifecycle', 'tags', 'owner'];
-const KNOWN_KEYS = ['id', 'title', 'description', 'severity', 'appliesTo', 'check', 'remediation', 'level'];
+const SCOPE_KEYS: (keyof ControlScope)[] = [
+  'kind',
+  'type',
+  'lifecycle',
+  'tags',
+  'owner',
+];
+const KNOWN_KEYS = [
+  'id',
+  'title',
+  'description',
+  'severity',
+  'appliesTo',
+  'check',
+  'remediation',
+  'level',
+];
 
 /** A control with its check parsed and type-checked, ready to evaluate. @public */
 export interface CompiledControl extends ControlDefinition {
@@ -33,18 +52,32 @@ export interface ControlsCatalog {
  *
  * @public
  */
-export function parseControlsFile(file: string, text: string, env: Environment = controlsEnvironment()): ControlsCatalog {
+export function parseControlsFile(
+  file: string,
+  text: string,
+  env: Environment = controlsEnvironment(),
+): ControlsCatalog {
   const evalEnv = controlsEvaluationEnvironment();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const errors: ControlsCatalogError[] = [];
-  const at = (node: Node | null | undefined, message: string, controlId?: string, extra = 0) => {
+  const at = (
+    node: Node | null | undefined,
+    message: string,
+    controlId?: string,
+    extra = 0,
+  ) => {
     const offset = (node?.range?.[0] ?? 0) + extra;
     const pos = lineCounter.linePos(offset);
     errors.push({ file, line: pos.line, column: pos.col, controlId, message });
   };
   for (const e of doc.errors) {
-    errors.push({ file, line: e.linePos?.[0].line ?? 1, column: e.linePos?.[0].col ?? 1, message: e.message.split('\n')[0] });
+    errors.push({
+      file,
+      line: e.linePos?.[0].line ?? 1,
+      column: e.linePos?.[0].col ?? 1,
+      message: e.message.split('\n')[0],
+    });
   }
   if (errors.length) return { controls: [], errors };
 
@@ -69,24 +102,43 @@ export function parseControlsFile(file: string, text: string, env: Environment =
     const id = str('id');
     const before = errors.length;
     if (!id || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id)) {
-      at(node('id') ?? item, 'id: required, letters, digits, ".", "_" or "-"', id);
+      at(
+        node('id') ?? item,
+        'id: required, letters, digits, ".", "_" or "-"',
+        id,
+      );
       continue;
     }
     if (seen.has(id)) {
-      at(node('id'), `id: duplicate control id ${id} (first declared on line ${seen.get(id)})`, id);
+      at(
+        node('id'),
+        `id: duplicate control id ${id} (first declared on line ${seen.get(
+          id,
+        )})`,
+        id,
+      );
       continue;
     }
     const idPos = lineCounter.linePos(node('id')!.range![0]);
     seen.set(id, idPos.line);
     for (const pair of item.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
-      if (!KNOWN_KEYS.includes(key)) at(pair.key as Node, `${key}: unknown field; known: ${KNOWN_KEYS.join(', ')}`, id);
+      if (!KNOWN_KEYS.includes(key))
+        at(
+          pair.key as Node,
+          `${key}: unknown field; known: ${KNOWN_KEYS.join(', ')}`,
+          id,
+        );
     }
     const title = str('title');
     if (!title) at(node('title') ?? item, 'title: required', id);
     const severity = str('severity') as ControlSeverity | undefined;
     if (!severity || !SEVERITIES.includes(severity)) {
-      at(node('severity') ?? item, `severity: must be one of ${SEVERITIES.join(', ')}`, id);
+      at(
+        node('severity') ?? item,
+        `severity: must be one of ${SEVERITIES.join(', ')}`,
+        id,
+      );
     }
     let appliesTo: ControlScope | undefined;
     const scopeNode = node('appliesTo');
@@ -95,8 +147,17 @@ export function parseControlsFile(file: string, text: string, env: Environment =
       appliesTo = {};
       for (const [k, v] of Object.entries(scope)) {
         const values = Array.isArray(v) ? v : [v];
-        if (!SCOPE_KEYS.includes(k as keyof ControlScope) || !values.every(x => typeof x === 'string')) {
-          at(scopeNode, `appliesTo.${k}: must be one of ${SCOPE_KEYS.join(', ')} with string values`, id);
+        if (
+          !SCOPE_KEYS.includes(k as keyof ControlScope) ||
+          !values.every(x => typeof x === 'string')
+        ) {
+          at(
+            scopeNode,
+            `appliesTo.${k}: must be one of ${SCOPE_KEYS.join(
+              ', ',
+            )} with string values`,
+            id,
+          );
           continue;
         }
         appliesTo[k as keyof ControlScope] = values as string[];
@@ -109,22 +170,41 @@ export function parseControlsFile(file: string, text: string, env: Environment =
       at(checkNode ?? item, 'check: required, a CEL expression', id);
     } else {
       // Offset of the expression inside the YAML scalar (past a quote).
-      const quote = isScalar(checkNode) && (checkNode.type === 'QUOTE_DOUBLE' || checkNode.type === 'QUOTE_SINGLE') ? 1 : 0;
+      const quote =
+        isScalar(checkNode) &&
+        (checkNode.type === 'QUOTE_DOUBLE' || checkNode.type === 'QUOTE_SINGLE')
+          ? 1
+          : 0;
       try {
         const parsed = env.parse(check);
         const typed = parsed.check();
         if (!typed.valid) {
           const err = typed.error as Error & { node?: { pos?: number } };
-          at(checkNode, `check: ${err.message.split('\n')[0]}`, id, quote + (err.node?.pos ?? 0));
+          at(
+            checkNode,
+            `check: ${err.message.split('\n')[0]}`,
+            id,
+            quote + (err.node?.pos ?? 0),
+          );
         } else if (typed.type !== 'bool' && typed.type !== 'dyn') {
-          at(checkNode, `check: must be true or false, this expression is a ${typed.type}`, id, quote);
+          at(
+            checkNode,
+            `check: must be true or false, this expression is a ${typed.type}`,
+            id,
+            quote,
+          );
         } else {
           const fast = evalEnv.parse(check);
           evaluate = ctx => fast(ctx);
         }
       } catch (e) {
         const err = e as Error & { node?: { pos?: number } };
-        at(checkNode, `check: ${err.message.split('\n')[0]}`, id, quote + (err.node?.pos ?? 0));
+        at(
+          checkNode,
+          `check: ${err.message.split('\n')[0]}`,
+          id,
+          quote + (err.node?.pos ?? 0),
+        );
       }
     }
     if (errors.length > before || !evaluate) continue;
@@ -151,7 +231,9 @@ export function parseControlsFile(file: string, text: string, env: Environment =
  *
  * @public
  */
-export function loadControlsCatalog(files: Array<{ file: string; text: string }>): ControlsCatalog {
+export function loadControlsCatalog(
+  files: Array<{ file: string; text: string }>,
+): ControlsCatalog {
   const all: ControlsCatalog = { controls: [], errors: [] };
   const byId = new Map<string, CompiledControl>();
   for (const { file, text } of files) {
@@ -161,8 +243,13 @@ export function loadControlsCatalog(files: Array<{ file: string; text: string }>
       const first = byId.get(c.id);
       if (first) {
         all.errors.push({
-          file, line: c.source!.line, column: c.source!.column, controlId: c.id,
-          message: `id: duplicate control id ${c.id} (first declared in ${first.source!.file}:${first.source!.line})`,
+          file,
+          line: c.source!.line,
+          column: c.source!.column,
+          controlId: c.id,
+          message: `id: duplicate control id ${c.id} (first declared in ${
+            first.source!.file
+          }:${first.source!.line})`,
         });
         continue;
       }
@@ -175,5 +262,7 @@ export function loadControlsCatalog(files: Array<{ file: string; text: string }>
 
 /** `file:line:column [id] message`, the way compilers print errors. @public */
 export function formatCatalogError(e: ControlsCatalogError): string {
-  return `${e.file}:${e.line}:${e.column}${e.controlId ? ` [${e.controlId}]` : ''} ${e.message}`;
+  return `${e.file}:${e.line}:${e.column}${
+    e.controlId ? ` [${e.controlId}]` : ''
+  } ${e.message}`;
 }

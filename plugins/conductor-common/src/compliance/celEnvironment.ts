@@ -40,7 +40,9 @@ function bindings(): FactBinding[] {
         field,
         celType: CEL_TYPES[known.type],
         toCel: (value: unknown, now: Date) =>
-          known.type === 'timestamp' ? (now.getTime() - Date.parse(String(value))) / DAY : value,
+          known.type === 'timestamp'
+            ? (now.getTime() - Date.parse(String(value))) / DAY
+            : value,
       };
     });
 }
@@ -82,15 +84,21 @@ export function controlsEnvironment(): Environment {
   if (shared) return shared;
   const env = new Environment();
   for (const ns of NAMESPACES) {
-    const fields = Object.fromEntries(BINDINGS.filter(b => b.namespace === ns).map(b => [b.field, b.celType]));
+    const fields = Object.fromEntries(
+      BINDINGS.filter(b => b.namespace === ns).map(b => [b.field, b.celType]),
+    );
     env.registerType(typeName(ns), { fields });
     env.registerVariable(ns, typeName(ns));
   }
   env.registerType('Evidence', {
-    fields: Object.fromEntries(BINDINGS.map(b => [`${b.namespace}_${b.field}`, b.celType])),
+    fields: Object.fromEntries(
+      BINDINGS.map(b => [`${b.namespace}_${b.field}`, b.celType]),
+    ),
   });
   env.registerVariable('evidence', 'Evidence');
-  env.registerType('Resource', { fields: { ref: 'string', retention: 'string' } });
+  env.registerType('Resource', {
+    fields: { ref: 'string', retention: 'string' },
+  });
   env.registerVariable('resources', 'list<Resource>');
   shared = env;
   return env;
@@ -109,12 +117,16 @@ export function factsReadBy(check: string): string[] {
     const flat = new RegExp(`\\bevidence\\.${b.namespace}_${b.field}\\b`);
     if (direct.test(check) || flat.test(check)) read.add(b.fact);
   }
-  if (/(^|[^\w.])resources\b(?!\.retention\b)/.test(check)) read.add('resources.retention');
+  if (/(^|[^\w.])resources\b(?!\.retention\b)/.test(check))
+    read.add('resources.retention');
   return [...read].sort();
 }
 
 /** Builds the CEL variables from an entity's latest facts. */
-export function celContext(facts: Map<string, EvidenceFact>, now: Date): Record<string, unknown> {
+export function celContext(
+  facts: Map<string, EvidenceFact>,
+  now: Date,
+): Record<string, unknown> {
   const ctx: Record<string, Record<string, unknown>> = {};
   const evidence: Record<string, unknown> = {};
   for (const b of BINDINGS) {
@@ -125,10 +137,15 @@ export function celContext(facts: Map<string, EvidenceFact>, now: Date): Record<
     evidence[`${b.namespace}_${b.field}`] = v;
   }
   for (const ns of NAMESPACES) ctx[ns] ??= {};
-  const retention = facts.get('resources.retention')?.value as Record<string, string | null> | undefined;
+  const retention = facts.get('resources.retention')?.value as
+    | Record<string, string | null>
+    | undefined;
   return {
     ...ctx,
     evidence,
-    resources: Object.entries(retention ?? {}).map(([ref, r]) => ({ ref, retention: r ?? '' })),
+    resources: Object.entries(retention ?? {}).map(([ref, r]) => ({
+      ref,
+      retention: r ?? '',
+    })),
   };
 }

@@ -22,13 +22,18 @@ export type FactValues = Record<string, FactValue>;
  *
  * @public
  */
-export function diffFacts(entityRef: string, before: FactValues, after: FactValues): FactChange[] {
+export function diffFacts(
+  entityRef: string,
+  before: FactValues,
+  after: FactValues,
+): FactChange[] {
   const changes: FactChange[] = [];
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
   for (const name of [...names].sort()) {
     const b = name in before ? before[name] : null;
     const a = name in after ? after[name] : null;
-    if (JSON.stringify(b) !== JSON.stringify(a)) changes.push({ entityRef, name, before: b, after: a });
+    if (JSON.stringify(b) !== JSON.stringify(a))
+      changes.push({ entityRef, name, before: b, after: a });
   }
   return changes;
 }
@@ -39,7 +44,10 @@ export function diffFacts(entityRef: string, before: FactValues, after: FactValu
  *
  * @public
  */
-export function factsBehindFlip(changes: FactChange[], reads: string[] | undefined): string[] {
+export function factsBehindFlip(
+  changes: FactChange[],
+  reads: string[] | undefined,
+): string[] {
   const names = changes.map(c => c.name);
   return reads ? names.filter(n => reads.includes(n)) : names;
 }

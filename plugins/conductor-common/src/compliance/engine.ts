@@ -1,4 +1,8 @@
-import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { EvidenceFact } from '../evidence/types';
 import { CompiledControl } from './catalog';
 import { celContext } from './celEnvironment';
@@ -26,10 +30,14 @@ export interface ControlExemption {
 const lower = (s?: string) => s?.toLocaleLowerCase('en-US');
 
 /** Whether a control's scope covers the subject. @public */
-export function controlApplies(scope: ControlScope | undefined, s: ControlSubject): boolean {
+export function controlApplies(
+  scope: ControlScope | undefined,
+  s: ControlSubject,
+): boolean {
   if (!scope) return true;
   const one = (allowed: string[] | undefined, value?: string) =>
-    !allowed || (value !== undefined && allowed.map(lower).includes(lower(value)));
+    !allowed ||
+    (value !== undefined && allowed.map(lower).includes(lower(value)));
   return (
     one(scope.kind, s.kind) &&
     one(scope.type, s.type) &&
@@ -61,7 +69,9 @@ export function evaluateControls(
   const byName = new Map<string, EvidenceFact>();
   for (const f of facts) byName.set(f.name, f);
   const exemptions = options.exemptions?.filter(
-    e => e.entityRef === subject.entityRef && Date.parse(e.expiresAt) > now.getTime(),
+    e =>
+      e.entityRef === subject.entityRef &&
+      Date.parse(e.expiresAt) > now.getTime(),
   );
   let context: Record<string, unknown> | undefined;
   const out: ControlResult[] = new Array(controls.length);
@@ -97,7 +107,9 @@ export function evaluateControls(
         continue;
       }
       result.values[name] = f.value;
-      shown = shown ? `${shown}, ${name} = ${show(f.value)}` : `${name} = ${show(f.value)}`;
+      shown = shown
+        ? `${shown}, ${name} = ${show(f.value)}`
+        : `${name} = ${show(f.value)}`;
     }
     if (missing) {
       result.status = 'fail';
@@ -112,18 +124,27 @@ export function evaluateControls(
         result.message = `check returned ${show(outcome)}, not true or false`;
       } else {
         result.status = outcome ? 'pass' : 'fail';
-        result.message = `${shown || 'no facts read'}; ${outcome ? 'meets' : 'fails'}: ${control.check}`;
+        result.message = `${shown || 'no facts read'}; ${
+          outcome ? 'meets' : 'fails'
+        }: ${control.check}`;
       }
     } catch (e) {
       result.status = 'error';
-      result.message = `check failed to run: ${(e as Error).message.split('\n')[0]}`;
+      result.message = `check failed to run: ${
+        (e as Error).message.split('\n')[0]
+      }`;
     }
   }
   return out;
 }
 
 /** How much each severity counts in a score. @public */
-export const SEVERITY_WEIGHTS = { critical: 4, high: 3, medium: 2, low: 1 } as const;
+export const SEVERITY_WEIGHTS = {
+  critical: 4,
+  high: 3,
+  medium: 2,
+  low: 1,
+} as const;
 
 /**
  * Severity-weighted compliance score of a set of results: the weight of
@@ -151,15 +172,24 @@ export function complianceScore(results: ControlResult[]): number | null {
  *
  * @public
  */
-export function controlSubjectOf(entity: Entity): ControlSubject & { system?: string } {
+export function controlSubjectOf(
+  entity: Entity,
+): ControlSubject & { system?: string } {
   const spec = (entity.spec ?? {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const related = (type: string, kind: string) =>
-    entity.relations?.find(r => r.type === type && r.targetRef.startsWith(`${kind}:`))?.targetRef;
+    entity.relations?.find(
+      r => r.type === type && r.targetRef.startsWith(`${kind}:`),
+    )?.targetRef;
   const fromSpec = (v: unknown, kind: string) => {
     const s = str(v);
     if (!s) return undefined;
-    return stringifyEntityRef(parseEntityRef(s, { defaultKind: kind, defaultNamespace: entity.metadata.namespace ?? 'default' }));
+    return stringifyEntityRef(
+      parseEntityRef(s, {
+        defaultKind: kind,
+        defaultNamespace: entity.metadata.namespace ?? 'default',
+      }),
+    );
   };
   return {
     entityRef: stringifyEntityRef(entity),
@@ -167,7 +197,10 @@ export function controlSubjectOf(entity: Entity): ControlSubject & { system?: st
     type: str(spec.type),
     lifecycle: str(spec.lifecycle),
     tags: entity.metadata.tags,
-    owner: related('ownedBy', 'group') ?? related('ownedBy', 'user') ?? fromSpec(spec.owner, 'group'),
+    owner:
+      related('ownedBy', 'group') ??
+      related('ownedBy', 'user') ??
+      fromSpec(spec.owner, 'group'),
     system: related('partOf', 'system') ?? fromSpec(spec.system, 'system'),
   };
 }

@@ -37,7 +37,12 @@ export interface ControlDefinition {
 }
 
 /** @public */
-export type ControlStatus = 'pass' | 'fail' | 'not-applicable' | 'exempt' | 'error';
+export type ControlStatus =
+  | 'pass'
+  | 'fail'
+  | 'not-applicable'
+  | 'exempt'
+  | 'error';
 
 /** The outcome of one control on one entity, with the values that decided it. @public */
 export interface ControlResult {

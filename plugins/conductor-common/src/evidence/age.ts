@@ -22,9 +22,14 @@ export function ageInDays(observedAt: string, now: Date = new Date()): number {
  * Parses a relative age such as `-3d`, `-12h` or `-30m` (used by seed
  * files so that demo evidence is always recent) into an absolute time.
  */
-export function resolveRelativeTime(value: string, now: Date = new Date()): string {
+export function resolveRelativeTime(
+  value: string,
+  now: Date = new Date(),
+): string {
   const m = /^-(\d+(?:\.\d+)?)([mhd])$/.exec(value.trim());
   if (!m) return value;
-  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
+  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[
+    m[2] as 'm' | 'h' | 'd'
+  ];
   return new Date(now.getTime() - Number(m[1]) * unit).toISOString();
 }

@@ -20,9 +20,24 @@ describe('validateEvidencePush', () => {
       ok: true,
       entityRef: 'component:default/orders-api',
       facts: [
-        { name: 'test.coverage', type: 'number', value: 0.83, observedAt: now.toISOString() },
-        { name: 'k6.last_run', type: 'timestamp', value: '2026-11-20T09:00:00.000Z', observedAt: now.toISOString() },
-        { name: 'team.custom_flag', type: 'boolean', value: true, observedAt: now.toISOString() },
+        {
+          name: 'test.coverage',
+          type: 'number',
+          value: 0.83,
+          observedAt: now.toISOString(),
+        },
+        {
+          name: 'k6.last_run',
+          type: 'timestamp',
+          value: '2026-11-20T09:00:00.000Z',
+          observedAt: now.toISOString(),
+        },
+        {
+          name: 'team.custom_flag',
+          type: 'boolean',
+          value: true,
+          observedAt: now.toISOString(),
+        },
       ],
     });
   });
@@ -36,7 +51,11 @@ describe('validateEvidencePush', () => {
           { name: 'sbom.coverage', value: 1.5 },
           { name: 'Bad Name', value: 1 },
           { name: 'k6.last_run', value: 'yesterday' },
-          { name: 'policy.coverage', value: 0.9, observedAt: '2027-01-01T00:00:00Z' },
+          {
+            name: 'policy.coverage',
+            value: 0.9,
+            observedAt: '2027-01-01T00:00:00Z',
+          },
           { name: 'test.coverage', value: 0.5 },
         ],
       },
@@ -44,35 +63,88 @@ describe('validateEvidencePush', () => {
     );
     expect(result.ok).toBe(false);
     expect(!result.ok && result.errors).toEqual([
-      { field: 'entityRef', message: '"orders-api" has no kind; write it as component:default/orders-api' },
-      { field: 'facts[0].value', message: 'test.coverage must be a number, got string' },
-      { field: 'facts[1].value', message: 'sbom.coverage must be <= 1, got 1.5' },
-      { field: 'facts[2].name', message: 'must be a dotted lower-case name such as test.coverage, got "Bad Name"' },
-      { field: 'facts[3].value', message: 'k6.last_run must be an ISO-8601 timestamp, got "yesterday"' },
-      { field: 'facts[4].observedAt', message: '2027-01-01T00:00:00Z is in the future' },
-      { field: 'facts[5].name', message: 'test.coverage appears twice in one push' },
+      {
+        field: 'entityRef',
+        message:
+          '"orders-api" has no kind; write it as component:default/orders-api',
+      },
+      {
+        field: 'facts[0].value',
+        message: 'test.coverage must be a number, got string',
+      },
+      {
+        field: 'facts[1].value',
+        message: 'sbom.coverage must be <= 1, got 1.5',
+      },
+      {
+        field: 'facts[2].name',
+        message:
+          'must be a dotted lower-case name such as test.coverage, got "Bad Name"',
+      },
+      {
+        field: 'facts[3].value',
+        message: 'k6.last_run must be an ISO-8601 timestamp, got "yesterday"',
+      },
+      {
+        field: 'facts[4].observedAt',
+        message: '2027-01-01T00:00:00Z is in the future',
+      },
+      {
+        field: 'facts[5].name',
+        message: 'test.coverage appears twice in one push',
+      },
     ]);
   });
 
   it('rejects a body that is not an object or has no facts', () => {
-    expect(validateEvidencePush(null, now)).toEqual({ ok: false, errors: [{ field: 'body', message: expect.any(String) }] });
-    const empty = validateEvidencePush({ entityRef: 'component:default/x', facts: [] }, now);
+    expect(validateEvidencePush(null, now)).toEqual({
+      ok: false,
+      errors: [{ field: 'body', message: expect.any(String) }],
+    });
+    const empty = validateEvidencePush(
+      { entityRef: 'component:default/x', facts: [] },
+      now,
+    );
     expect(!empty.ok && empty.errors.map(e => e.field)).toEqual(['facts']);
   });
 
   it('types object and list facts and refuses mixed lists', () => {
     const ok = validateEvidencePush(
-      { entityRef: 'component:default/x', facts: [{ name: 'resources.retention', value: { 'resource:default/db': null } }, { name: 'x.tags', value: ['a', 'b'] }] },
+      {
+        entityRef: 'component:default/x',
+        facts: [
+          {
+            name: 'resources.retention',
+            value: { 'resource:default/db': null },
+          },
+          { name: 'x.tags', value: ['a', 'b'] },
+        ],
+      },
       now,
     );
-    expect(ok.ok && ok.facts.map(f => f.type)).toEqual(['object', 'string-list']);
+    expect(ok.ok && ok.facts.map(f => f.type)).toEqual([
+      'object',
+      'string-list',
+    ]);
     const bad = validateEvidencePush(
-      { entityRef: 'component:default/x', facts: [{ name: 'resources.retention', value: ['db'] }, { name: 'x.mixed', value: ['a', 1] }] },
+      {
+        entityRef: 'component:default/x',
+        facts: [
+          { name: 'resources.retention', value: ['db'] },
+          { name: 'x.mixed', value: ['a', 1] },
+        ],
+      },
       now,
     );
     expect(!bad.ok && bad.errors).toEqual([
-      { field: 'facts[0].value', message: 'resources.retention must be an object, got list' },
-      { field: 'facts[1].value', message: 'x.mixed has a value of unsupported type list' },
+      {
+        field: 'facts[0].value',
+        message: 'resources.retention must be an object, got list',
+      },
+      {
+        field: 'facts[1].value',
+        message: 'x.mixed has a value of unsupported type list',
+      },
     ]);
   });
 });
@@ -81,7 +153,9 @@ describe('relative times and ages', () => {
   it('resolves -Nd/-Nh/-Nm against now and leaves other strings alone', () => {
     expect(resolveRelativeTime('-3d', now)).toBe('2026-11-21T12:00:00.000Z');
     expect(resolveRelativeTime('-2h', now)).toBe('2026-11-24T10:00:00.000Z');
-    expect(resolveRelativeTime('https://runbooks/x', now)).toBe('https://runbooks/x');
+    expect(resolveRelativeTime('https://runbooks/x', now)).toBe(
+      'https://runbooks/x',
+    );
   });
   it('words ages the way the Evidence tab shows them', () => {
     expect(formatAge('2026-11-24T11:59:50Z', now)).toBe('just now');

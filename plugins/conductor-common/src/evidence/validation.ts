@@ -38,7 +38,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** The type a fact not in the known list gets from its value. */
 export function inferFactType(value: unknown): FactValueType | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? 'number' : undefined;
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? 'number' : undefined;
   if (typeof value === 'boolean') return 'boolean';
   if (typeof value === 'string') return 'string';
   if (Array.isArray(value)) {
@@ -78,17 +79,25 @@ export function coerceFactValue(
     case 'string':
       return typeof value === 'string' && value.length > 0
         ? { value }
-        : { error: `${name} must be a non-empty string, got ${describe(value)}` };
+        : {
+            error: `${name} must be a non-empty string, got ${describe(value)}`,
+          };
     case 'timestamp': {
       const parsed = typeof value === 'string' ? Date.parse(value) : NaN;
       return Number.isNaN(parsed)
-        ? { error: `${name} must be an ISO-8601 timestamp, got ${JSON.stringify(value)}` }
+        ? {
+            error: `${name} must be an ISO-8601 timestamp, got ${JSON.stringify(
+              value,
+            )}`,
+          }
         : { value: new Date(parsed).toISOString() };
     }
     case 'string-list':
       return Array.isArray(value) && value.every(v => typeof v === 'string')
         ? { value: value as string[] }
-        : { error: `${name} must be a list of strings, got ${describe(value)}` };
+        : {
+            error: `${name} must be a list of strings, got ${describe(value)}`,
+          };
     case 'object':
       return isPlainObject(value)
         ? { value }
@@ -111,7 +120,10 @@ export function typeFactValue(
 ): { type: FactValueType; value: FactValue } | { error: string } {
   const known = KNOWN_FACTS[name];
   const type = known?.type ?? inferFactType(value);
-  if (!type) return { error: `${name} has a value of unsupported type ${describe(value)}` };
+  if (!type)
+    return {
+      error: `${name} has a value of unsupported type ${describe(value)}`,
+    };
   const coerced = coerceFactValue(name, type, value, known ?? {});
   return 'error' in coerced ? coerced : { type, value: coerced.value };
 }
@@ -119,16 +131,22 @@ export function typeFactValue(
 /** Parses and normalises an entity ref, or says why it cannot. */
 export function normalizeEntityRef(ref: unknown): string | { error: string } {
   if (typeof ref !== 'string' || ref.length === 0) {
-    return { error: 'must be an entity ref such as component:default/orders-api' };
+    return {
+      error: 'must be an entity ref such as component:default/orders-api',
+    };
   }
   try {
     // Kind is required here: evidence about "orders-api" alone is ambiguous.
     if (!ref.includes(':')) {
-      return { error: `"${ref}" has no kind; write it as component:default/${ref}` };
+      return {
+        error: `"${ref}" has no kind; write it as component:default/${ref}`,
+      };
     }
     return stringifyEntityRef(parseEntityRef(ref));
   } catch (e) {
-    return { error: `"${ref}" is not a valid entity ref: ${(e as Error).message}` };
+    return {
+      error: `"${ref}" is not a valid entity ref: ${(e as Error).message}`,
+    };
   }
 }
 
@@ -144,29 +162,52 @@ export function validateEvidencePush(
 ): EvidenceValidationResult {
   const errors: EvidenceFieldError[] = [];
   if (!isPlainObject(body)) {
-    return { ok: false, errors: [{ field: 'body', message: 'must be a JSON object with entityRef and facts' }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          field: 'body',
+          message: 'must be a JSON object with entityRef and facts',
+        },
+      ],
+    };
   }
   const ref = normalizeEntityRef(body.entityRef);
-  if (typeof ref !== 'string') errors.push({ field: 'entityRef', message: ref.error });
+  if (typeof ref !== 'string')
+    errors.push({ field: 'entityRef', message: ref.error });
 
   const facts: NormalizedFact[] = [];
   if (!Array.isArray(body.facts) || body.facts.length === 0) {
-    errors.push({ field: 'facts', message: 'must be a non-empty list of {name, value, observedAt?}' });
+    errors.push({
+      field: 'facts',
+      message: 'must be a non-empty list of {name, value, observedAt?}',
+    });
   } else {
     const seen = new Set<string>();
     body.facts.forEach((raw, i) => {
       const at = `facts[${i}]`;
       if (!isPlainObject(raw)) {
-        errors.push({ field: at, message: 'must be an object {name, value, observedAt?}' });
+        errors.push({
+          field: at,
+          message: 'must be an object {name, value, observedAt?}',
+        });
         return;
       }
       const name = raw.name;
       if (typeof name !== 'string' || !FACT_NAME_PATTERN.test(name)) {
-        errors.push({ field: `${at}.name`, message: `must be a dotted lower-case name such as test.coverage, got ${JSON.stringify(name)}` });
+        errors.push({
+          field: `${at}.name`,
+          message: `must be a dotted lower-case name such as test.coverage, got ${JSON.stringify(
+            name,
+          )}`,
+        });
         return;
       }
       if (seen.has(name)) {
-        errors.push({ field: `${at}.name`, message: `${name} appears twice in one push` });
+        errors.push({
+          field: `${at}.name`,
+          message: `${name} appears twice in one push`,
+        });
         return;
       }
       seen.add(name);
@@ -177,19 +218,33 @@ export function validateEvidencePush(
       }
       let observedAt = now.toISOString();
       if (raw.observedAt !== undefined) {
-        const t = typeof raw.observedAt === 'string' ? Date.parse(raw.observedAt) : NaN;
+        const t =
+          typeof raw.observedAt === 'string' ? Date.parse(raw.observedAt) : NaN;
         if (Number.isNaN(t)) {
-          errors.push({ field: `${at}.observedAt`, message: `must be an ISO-8601 timestamp, got ${JSON.stringify(raw.observedAt)}` });
+          errors.push({
+            field: `${at}.observedAt`,
+            message: `must be an ISO-8601 timestamp, got ${JSON.stringify(
+              raw.observedAt,
+            )}`,
+          });
           return;
         }
         // A clock a little ahead is tolerated; a date in the future is not evidence.
         if (t > now.getTime() + 5 * 60_000) {
-          errors.push({ field: `${at}.observedAt`, message: `${raw.observedAt} is in the future` });
+          errors.push({
+            field: `${at}.observedAt`,
+            message: `${raw.observedAt} is in the future`,
+          });
           return;
         }
         observedAt = new Date(t).toISOString();
       }
-      facts.push({ name, type: coerced.type, value: coerced.value, observedAt });
+      facts.push({
+        name,
+        type: coerced.type,
+        value: coerced.value,
+        observedAt,
+      });
     });
   }
   if (errors.length > 0 || typeof ref !== 'string') {

@@ -10,7 +10,8 @@ import {
 } from './types';
 
 const DAY = 86_400_000;
-const round = (x: number, places = 4) => Math.round(x * 10 ** places) / 10 ** places;
+const round = (x: number, places = 4) =>
+  Math.round(x * 10 ** places) / 10 ** places;
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 const pct = (x: number) => `${round(x * 100, 1)} %`;
 
@@ -20,7 +21,11 @@ const pct = (x: number) => `${round(x * 100, 1)} %`;
  *
  * @public
  */
-export function recency(ageDays: number, halfLifeDays: number, maxAgeDays: number): number {
+export function recency(
+  ageDays: number,
+  halfLifeDays: number,
+  maxAgeDays: number,
+): number {
   if (!(ageDays >= 0)) return ageDays < 0 ? 1 : 0;
   if (ageDays > maxAgeDays) return 0;
   return Math.pow(0.5, ageDays / halfLifeDays);
@@ -53,35 +58,67 @@ export function computeReadiness(
   const trusted = new Map<string, EvidenceFact>();
   const untrustedFacts: string[] = [];
   for (const f of facts) {
-    if (policy.trustedSources.some(p => f.source.startsWith(p))) trusted.set(f.name, f);
+    if (policy.trustedSources.some(p => f.source.startsWith(p)))
+      trusted.set(f.name, f);
     else untrustedFacts.push(`${f.name} (${f.source})`);
   }
-  const ageOf = (iso: string) => Math.max(0, (now.getTime() - Date.parse(iso)) / DAY);
+  const ageOf = (iso: string) =>
+    Math.max(0, (now.getTime() - Date.parse(iso)) / DAY);
   const use = (f: EvidenceFact): ReadinessFactUse => ({
-    name: f.name, value: f.value, source: f.source, observedAt: f.observedAt, ageDays: round(ageOf(f.observedAt), 2),
+    name: f.name,
+    value: f.value,
+    source: f.source,
+    observedAt: f.observedAt,
+    ageDays: round(ageOf(f.observedAt), 2),
   });
   const w = policy.weights;
   const part = (
-    id: ReadinessComponentId, value: number, missing: boolean, explanation: string, used: EvidenceFact[],
+    id: ReadinessComponentId,
+    value: number,
+    missing: boolean,
+    explanation: string,
+    used: EvidenceFact[],
   ): ReadinessComponentScore => ({
-    id, value: round(clamp01(value)), weight: w[id], contribution: round(clamp01(value) * w[id]),
-    missing, explanation, facts: used.map(use),
+    id,
+    value: round(clamp01(value)),
+    weight: w[id],
+    contribution: round(clamp01(value) * w[id]),
+    missing,
+    explanation,
+    facts: used.map(use),
   });
 
-  const numeric = (id: ReadinessComponentId, name: string): ReadinessComponentScore => {
+  const numeric = (
+    id: ReadinessComponentId,
+    name: string,
+  ): ReadinessComponentScore => {
     const f = trusted.get(name);
-    if (!f || typeof f.value !== 'number') return part(id, 0, true, `no trusted evidence for ${name}`, []);
+    if (!f || typeof f.value !== 'number')
+      return part(id, 0, true, `no trusted evidence for ${name}`, []);
     return part(id, f.value, false, `${name} = ${f.value}`, [f]);
   };
 
-  const recencyPart = (id: ReadinessComponentId, name: string): ReadinessComponentScore => {
+  const recencyPart = (
+    id: ReadinessComponentId,
+    name: string,
+  ): ReadinessComponentScore => {
     const f = trusted.get(name);
-    if (!f || typeof f.value !== 'string') return part(id, 0, true, `no trusted evidence for ${name}`, []);
+    if (!f || typeof f.value !== 'string')
+      return part(id, 0, true, `no trusted evidence for ${name}`, []);
     const age = ageOf(f.value);
-    const r = recency(age, policy.recencyHalfLifeDays, policy.recencyMaxAgeDays);
-    const why = age > policy.recencyMaxAgeDays
-      ? `${name} is ${round(age, 1)} d old, past the ${policy.recencyMaxAgeDays} d maximum`
-      : `${name} is ${round(age, 1)} d old; half-life ${policy.recencyHalfLifeDays} d gives ${round(r, 3)}`;
+    const r = recency(
+      age,
+      policy.recencyHalfLifeDays,
+      policy.recencyMaxAgeDays,
+    );
+    const why =
+      age > policy.recencyMaxAgeDays
+        ? `${name} is ${round(age, 1)} d old, past the ${
+            policy.recencyMaxAgeDays
+          } d maximum`
+        : `${name} is ${round(age, 1)} d old; half-life ${
+            policy.recencyHalfLifeDays
+          } d gives ${round(r, 3)}`;
     return part(id, r, false, why, [f]);
   };
 
@@ -99,7 +136,9 @@ export function computeReadiness(
     [
       `${fresh.length} of ${required.length} required facts present and fresh`,
       absent.length ? `; missing: ${absent.join(', ')}` : '',
-      stale.length ? `; stale (> ${policy.maxEvidenceAgeDays} d): ${stale.join(', ')}` : '',
+      stale.length
+        ? `; stale (> ${policy.maxEvidenceAgeDays} d): ${stale.join(', ')}`
+        : '',
     ].join(''),
     required.map(n => trusted.get(n)).filter((f): f is EvidenceFact => !!f),
   );
@@ -110,7 +149,9 @@ export function computeReadiness(
     'runbooks',
     (runbook ? 0.5 : 0) + (oncall ? 0.5 : 0),
     !runbook && !oncall,
-    `${runbook ? 'runbook linked' : 'no runbook link'}, ${oncall ? 'on-call set' : 'no on-call'}`,
+    `${runbook ? 'runbook linked' : 'no runbook link'}, ${
+      oncall ? 'on-call set' : 'no on-call'
+    }`,
     [runbook, oncall].filter((f): f is EvidenceFact => !!f),
   );
 
@@ -130,9 +171,16 @@ export function computeReadiness(
     entityRef,
     score,
     components,
-    next: adviseNext(components, { runbook: !!runbook, oncall: !!oncall, absent, stale }),
+    next: adviseNext(components, {
+      runbook: !!runbook,
+      oncall: !!oncall,
+      absent,
+      stale,
+    }),
     untrustedFacts,
-    newestEvidenceAgeDays: newest.length ? round(Math.min(...newest), 2) : undefined,
+    newestEvidenceAgeDays: newest.length
+      ? round(Math.min(...newest), 2)
+      : undefined,
     computedAt: now.toISOString(),
   };
 }
@@ -149,12 +197,24 @@ function adviseNext(
   if (!best) return undefined;
   const { c, gain } = best;
   const actions: Record<ReadinessComponentId, string> = {
-    coverage: c.missing ? 'Push test.coverage from CI' : `Raise test coverage from ${pct(c.value)}`,
-    slo: c.missing ? 'Report slo.adherence (from CI or the SLO board)' : `Improve SLO adherence from ${pct(c.value)}`,
-    evidence: `Provide fresh evidence for ${[...ctx.absent, ...ctx.stale].join(', ')}`,
-    runbooks: !ctx.runbook ? 'Link a runbook (a catalog link of type "runbook")' : 'Declare an on-call rotation (annotation pagerduty.com/service-id or conductor.io/oncall)',
-    chaos_recency: c.missing ? 'Run a chaos experiment and push chaos.last_run' : 'Run a chaos experiment again',
-    k6_recency: c.missing ? 'Run a k6 load test and push k6.last_run' : 'Run a k6 load test again',
+    coverage: c.missing
+      ? 'Push test.coverage from CI'
+      : `Raise test coverage from ${pct(c.value)}`,
+    slo: c.missing
+      ? 'Report slo.adherence (from CI or the SLO board)'
+      : `Improve SLO adherence from ${pct(c.value)}`,
+    evidence: `Provide fresh evidence for ${[...ctx.absent, ...ctx.stale].join(
+      ', ',
+    )}`,
+    runbooks: !ctx.runbook
+      ? 'Link a runbook (a catalog link of type "runbook")'
+      : 'Declare an on-call rotation (annotation pagerduty.com/service-id or conductor.io/oncall)',
+    chaos_recency: c.missing
+      ? 'Run a chaos experiment and push chaos.last_run'
+      : 'Run a chaos experiment again',
+    k6_recency: c.missing
+      ? 'Run a k6 load test and push k6.last_run'
+      : 'Run a k6 load test again',
   };
   return { component: c.id, action: actions[c.id], gain };
 }

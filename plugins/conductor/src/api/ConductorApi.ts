@@ -21,7 +21,11 @@ export interface EntityReadinessResponse extends ReadinessScore {
 }
 
 /** A control's result in a run, with its status before and, when it flipped, the changed facts it reads. @public */
-export type StoredControlResult = ControlResult & { previousStatus: string | null; since: string; changedFacts?: string[] };
+export type StoredControlResult = ControlResult & {
+  previousStatus: string | null;
+  since: string;
+  changedFacts?: string[];
+};
 
 /** What changed in a compliance run against the run before. @public */
 export interface ComplianceChangesResponse {
@@ -42,13 +46,25 @@ export interface EntityComplianceResponse {
   /** Facts that changed since the previous run (none on the first). */
   factChanges: FactChange[];
   history: Array<{ runId: number; at: string; score: number }>;
-  exemptions: Array<{ id: number; controlId: string; reason: string; approver: string; expiresAt: string; revokedAt?: string }>;
+  exemptions: Array<{
+    id: number;
+    controlId: string;
+    reason: string;
+    approver: string;
+    expiresAt: string;
+    revokedAt?: string;
+  }>;
 }
 
 /** Compliance per team in the latest run. @public */
 export interface TeamComplianceResponse {
   runId: number | null;
-  teams: Array<{ ref: string; score: number; previousScore: number | null; history: Array<{ runId: number; at: string; score: number }> }>;
+  teams: Array<{
+    ref: string;
+    score: number;
+    previousScore: number | null;
+    history: Array<{ runId: number; at: string; score: number }>;
+  }>;
 }
 
 /** Readiness aggregated per owning team. @public */
@@ -90,7 +106,8 @@ export const conductorApiRef = createApiRef<ConductorApi>({
 });
 
 function entityPath(ref: string | CompoundEntityRef): string {
-  const { kind, namespace, name } = typeof ref === 'string' ? parseEntityRef(ref) : ref;
+  const { kind, namespace, name } =
+    typeof ref === 'string' ? parseEntityRef(ref) : ref;
   return [kind, namespace, name].map(encodeURIComponent).join('/');
 }
 
@@ -112,15 +129,21 @@ export class ConductorClient implements ConductorApi {
   }
 
   getLatestEvidence(entityRef: string) {
-    return this.get<LatestEvidenceResponse>(`/evidence/${entityPath(entityRef)}`);
+    return this.get<LatestEvidenceResponse>(
+      `/evidence/${entityPath(entityRef)}`,
+    );
   }
 
   getReadiness(entityRef: string) {
-    return this.get<EntityReadinessResponse>(`/readiness/${entityPath(entityRef)}`);
+    return this.get<EntityReadinessResponse>(
+      `/readiness/${entityPath(entityRef)}`,
+    );
   }
 
   getCompliance(entityRef: string) {
-    return this.get<EntityComplianceResponse>(`/compliance/${entityPath(entityRef)}`);
+    return this.get<EntityComplianceResponse>(
+      `/compliance/${entityPath(entityRef)}`,
+    );
   }
 
   getTeamCompliance() {
@@ -128,17 +151,25 @@ export class ConductorClient implements ConductorApi {
   }
 
   getComplianceChanges(runId?: number) {
-    return this.get<ComplianceChangesResponse>(`/compliance/changes${runId ? `?runId=${runId}` : ''}`);
+    return this.get<ComplianceChangesResponse>(
+      `/compliance/changes${runId ? `?runId=${runId}` : ''}`,
+    );
   }
 
   getTeamReadiness() {
     return this.get<TeamReadinessResponse>('/readiness/teams');
   }
 
-  getFactHistory(entityRef: string, fact: string, options: { limit?: number } = {}) {
+  getFactHistory(
+    entityRef: string,
+    fact: string,
+    options: { limit?: number } = {},
+  ) {
     const query = options.limit ? `?limit=${options.limit}` : '';
     return this.get<FactHistoryResponse>(
-      `/evidence/${entityPath(entityRef)}/history/${encodeURIComponent(fact)}${query}`,
+      `/evidence/${entityPath(entityRef)}/history/${encodeURIComponent(
+        fact,
+      )}${query}`,
     );
   }
 }

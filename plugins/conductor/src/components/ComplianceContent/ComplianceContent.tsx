@@ -11,23 +11,42 @@ import { ControlStatus } from '@internal/plugin-conductor-common';
 import Chip from '@mui/material/Chip';
 import Grid from '@mui/material/Grid';
 import Typography from '@mui/material/Typography';
-import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  CartesianGrid,
+  Line,
+  LineChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import useAsync from 'react-use/esm/useAsync';
 import { conductorApiRef } from '../../api';
 import { FactChangesTable } from './FactChanges';
 import { DataTable, ChartFigure, Age } from '../shared';
 
-const STATUS_COLOR: Record<ControlStatus, 'success' | 'error' | 'default' | 'info' | 'warning'> = {
+const STATUS_COLOR: Record<
+  ControlStatus,
+  'success' | 'error' | 'default' | 'info' | 'warning'
+> = {
   pass: 'success',
   fail: 'error',
   'not-applicable': 'default',
   exempt: 'info',
   error: 'warning',
 };
-const ORDER: ControlStatus[] = ['fail', 'error', 'exempt', 'pass', 'not-applicable'];
+const ORDER: ControlStatus[] = [
+  'fail',
+  'error',
+  'exempt',
+  'pass',
+  'not-applicable',
+];
 
 /** "+0.12" / "-0.05" / "" for a score change. */
-export function formatDelta(score: number | null, previous: number | null): string {
+export function formatDelta(
+  score: number | null,
+  previous: number | null,
+): string {
   if (score === null || previous === null) return '';
   const d = Math.round((score - previous) * 10_000) / 10_000;
   if (d === 0) return '±0';
@@ -39,47 +58,81 @@ export function ComplianceContent() {
   const { entity } = useEntity();
   const api = useApi(conductorApiRef);
   const entityRef = stringifyEntityRef(entity);
-  const { value, loading, error } = useAsync(() => api.getCompliance(entityRef), [api, entityRef]);
+  const { value, loading, error } = useAsync(
+    () => api.getCompliance(entityRef),
+    [api, entityRef],
+  );
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value || value.runId === null) {
-    return <EmptyState missing="data" title="No compliance run yet" description="Controls run nightly; a run can be started with POST /api/conductor/compliance/runs." />;
+    return (
+      <EmptyState
+        missing="data"
+        title="No compliance run yet"
+        description="Controls run nightly; a run can be started with POST /api/conductor/compliance/runs."
+      />
+    );
   }
-  const results = [...value.results].sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status) || a.controlId.localeCompare(b.controlId));
-  const count = (s: ControlStatus) => value.results.filter(r => r.status === s).length;
+  const results = [...value.results].sort(
+    (a, b) =>
+      ORDER.indexOf(a.status) - ORDER.indexOf(b.status) ||
+      a.controlId.localeCompare(b.controlId),
+  );
+  const count = (s: ControlStatus) =>
+    value.results.filter(r => r.status === s).length;
   const now = Date.now();
-  const isActive = (e: { revokedAt?: string; expiresAt: string }) => !e.revokedAt && Date.parse(e.expiresAt) > now;
+  const isActive = (e: { revokedAt?: string; expiresAt: string }) =>
+    !e.revokedAt && Date.parse(e.expiresAt) > now;
   const exemptionState = (e: { revokedAt?: string; expiresAt: string }) => {
     if (e.revokedAt) return 'revoked';
     return isActive(e) ? 'active' : 'expired';
   };
-  const exemptionOf = (controlId: string) => value.exemptions.find(e => e.controlId === controlId && isActive(e));
+  const exemptionOf = (controlId: string) =>
+    value.exemptions.find(e => e.controlId === controlId && isActive(e));
   return (
     <Grid container spacing={3}>
       <Grid item xs={12} md={4}>
         <InfoCard title="Compliance score" subheader={`run #${value.runId}`}>
           <Typography variant="h3" data-testid="compliance-score">
-            {value.score === null ? 'n/a' : `${(value.score * 100).toFixed(1)} %`}
+            {value.score === null
+              ? 'n/a'
+              : `${(value.score * 100).toFixed(1)} %`}
           </Typography>
           <Typography variant="body1">
-            {value.previousScore === null ? 'first run' : `${formatDelta(value.score, value.previousScore)} since the previous run`}
+            {value.previousScore === null
+              ? 'first run'
+              : `${formatDelta(
+                  value.score,
+                  value.previousScore,
+                )} since the previous run`}
           </Typography>
           <Typography variant="body2" sx={{ mt: 1 }}>
-            {count('pass')} passing, {count('fail')} failing, {count('error')} errors, {count('exempt')} exempt
+            {count('pass')} passing, {count('fail')} failing, {count('error')}{' '}
+            errors, {count('exempt')} exempt
           </Typography>
         </InfoCard>
       </Grid>
       <Grid item xs={12} md={8}>
         <InfoCard title="Trend" subheader="score per run">
           <ChartFigure label="compliance trend" height={180}>
-              <LineChart data={value.history.map(h => ({ run: `#${h.runId}`, score: h.score }))}>
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="run" />
-                <YAxis domain={[0, 1]} />
-                <Tooltip />
-                <Line dataKey="score" stroke="#1f77b4" dot isAnimationActive={false} />
-              </LineChart>
-            </ChartFigure>
+            <LineChart
+              data={value.history.map(h => ({
+                run: `#${h.runId}`,
+                score: h.score,
+              }))}
+            >
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="run" />
+              <YAxis domain={[0, 1]} />
+              <Tooltip />
+              <Line
+                dataKey="score"
+                stroke="#1f77b4"
+                dot
+                isAnimationActive={false}
+              />
+            </LineChart>
+          </ChartFigure>
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
@@ -91,11 +144,17 @@ export function ComplianceContent() {
               key: r.controlId,
               cells: [
                 <>
-                  <Chip size="small" label={r.status} color={STATUS_COLOR[r.status]} />
+                  <Chip
+                    size="small"
+                    label={r.status}
+                    color={STATUS_COLOR[r.status]}
+                  />
                   {r.previousStatus && r.previousStatus !== r.status && (
                     <Typography variant="caption" display="block">
                       was {r.previousStatus}
-                      {r.changedFacts?.length ? `; changed: ${r.changedFacts.join(', ')}` : ''}
+                      {r.changedFacts?.length
+                        ? `; changed: ${r.changedFacts.join(', ')}`
+                        : ''}
                     </Typography>
                   )}
                 </>,
@@ -105,7 +164,10 @@ export function ComplianceContent() {
                   {r.message}
                   {exemptionOf(r.controlId) && (
                     <Typography variant="caption" display="block">
-                      exempt until {exemptionOf(r.controlId)!.expiresAt.slice(0, 10)}, approved by {exemptionOf(r.controlId)!.approver}: {exemptionOf(r.controlId)!.reason}
+                      exempt until{' '}
+                      {exemptionOf(r.controlId)!.expiresAt.slice(0, 10)},
+                      approved by {exemptionOf(r.controlId)!.approver}:{' '}
+                      {exemptionOf(r.controlId)!.reason}
                     </Typography>
                   )}
                 </>,
@@ -119,10 +181,15 @@ export function ComplianceContent() {
       <Grid item xs={12} md={6}>
         <InfoCard title="Evidence changed since the previous run">
           {value.factChanges.length > 0 ? (
-            <FactChangesTable changes={value.factChanges} label="evidence changes" />
+            <FactChangesTable
+              changes={value.factChanges}
+              label="evidence changes"
+            />
           ) : (
             <Typography variant="body2">
-              {value.previousScore === null ? 'First run: nothing to compare with yet.' : 'No fact changed since the previous run.'}
+              {value.previousScore === null
+                ? 'First run: nothing to compare with yet.'
+                : 'No fact changed since the previous run.'}
             </Typography>
           )}
         </InfoCard>
@@ -137,7 +204,13 @@ export function ComplianceContent() {
               columns={['Control', 'Reason', 'Approver', 'Expires', 'State']}
               rows={value.exemptions.map(e => ({
                 key: String(e.id),
-                cells: [e.controlId, e.reason, e.approver, <span title={e.expiresAt}>{e.expiresAt.slice(0, 10)}</span>, exemptionState(e)],
+                cells: [
+                  e.controlId,
+                  e.reason,
+                  e.approver,
+                  <span title={e.expiresAt}>{e.expiresAt.slice(0, 10)}</span>,
+                  exemptionState(e),
+                ],
               }))}
             />
           )}

@@ -14,9 +14,22 @@ const entity: Entity = {
   spec: { type: 'service', owner: 'payments', lifecycle: 'production' },
 };
 const ref = 'component:default/orders-api';
-const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
-const fact = (name: string, type: EvidenceFact['type'], value: any, source: string, observedAt: string): EvidenceFact => ({
-  entityRef: ref, name, type, value, source, observedAt, recordedAt: observedAt,
+const hoursAgo = (h: number) =>
+  new Date(Date.now() - h * 3_600_000).toISOString();
+const fact = (
+  name: string,
+  type: EvidenceFact['type'],
+  value: any,
+  source: string,
+  observedAt: string,
+): EvidenceFact => ({
+  entityRef: ref,
+  name,
+  type,
+  value,
+  source,
+  observedAt,
+  recordedAt: observedAt,
 });
 
 function renderWith(api: Partial<ConductorApi>) {
@@ -36,44 +49,100 @@ describe('EvidenceContent', () => {
       getLatestEvidence: async () => ({
         entityRef: ref,
         facts: [
-          fact('mfa.enforced', 'boolean', true, 'ci:demo-pipeline', hoursAgo(3)),
-          fact('resources.retention', 'object', { 'resource:default/orders-db': 'standard-365d', 'resource:default/cache': null }, 'collector:catalog', hoursAgo(1)),
-          fact('test.coverage', 'number', 0.834, 'ci:demo-pipeline', hoursAgo(72)),
+          fact(
+            'mfa.enforced',
+            'boolean',
+            true,
+            'ci:demo-pipeline',
+            hoursAgo(3),
+          ),
+          fact(
+            'resources.retention',
+            'object',
+            {
+              'resource:default/orders-db': 'standard-365d',
+              'resource:default/cache': null,
+            },
+            'collector:catalog',
+            hoursAgo(1),
+          ),
+          fact(
+            'test.coverage',
+            'number',
+            0.834,
+            'ci:demo-pipeline',
+            hoursAgo(72),
+          ),
         ],
       }),
       getFactHistory: async (_ref, name) => {
         requested.push(name);
-        return { entityRef: ref, name, history: [fact(name, 'number', 0.834, 'ci', hoursAgo(72)), fact(name, 'number', 0.8, 'ci', hoursAgo(240))] };
+        return {
+          entityRef: ref,
+          name,
+          history: [
+            fact(name, 'number', 0.834, 'ci', hoursAgo(72)),
+            fact(name, 'number', 0.8, 'ci', hoursAgo(240)),
+          ],
+        };
       },
     });
 
     const table = screen.getByRole('table', { name: 'latest evidence' });
-    const rows = within(table).getAllByRole('row').slice(1).map(r => within(r).getAllByRole('cell').map(c => c.textContent));
+    const rows = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map(r =>
+        within(r)
+          .getAllByRole('cell')
+          .map(c => c.textContent),
+      );
     expect(rows).toEqual([
       ['mfa.enforced', 'yes', '3 h', 'ci:demo-pipeline'],
-      ['resources.retention', 'resource:default/orders-db: standard-365d, resource:default/cache: missing', '1 h', 'collector:catalog'],
+      [
+        'resources.retention',
+        'resource:default/orders-db: standard-365d, resource:default/cache: missing',
+        '1 h',
+        'collector:catalog',
+      ],
       ['test.coverage', '83.4 %', '3 d', 'ci:demo-pipeline'],
     ]);
     // Only numeric facts get a history chart.
     expect(requested).toEqual(['test.coverage']);
-    expect(screen.getByRole('figure', { name: 'history of test.coverage' })).toBeInTheDocument();
+    expect(
+      screen.getByRole('figure', { name: 'history of test.coverage' }),
+    ).toBeInTheDocument();
     expect(screen.getByText('2 observation(s)')).toBeInTheDocument();
   });
 
   it('shows an empty state that says how to add evidence', async () => {
     await renderWith({
       getLatestEvidence: async () => ({ entityRef: ref, facts: [] }),
-      getFactHistory: async () => { throw new Error('not called'); },
+      getFactHistory: async () => {
+        throw new Error('not called');
+      },
     });
     expect(screen.getByText('No evidence yet')).toBeInTheDocument();
-    expect(screen.getByText(/conductor evidence push --entity component:default\/orders-api/)).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /conductor evidence push --entity component:default\/orders-api/,
+      ),
+    ).toBeInTheDocument();
   });
 
   it('shows the error when the backend cannot be read', async () => {
     await renderWith({
-      getLatestEvidence: async () => { throw new Error('Not allowed to read evidence of component:default/orders-api'); },
+      getLatestEvidence: async () => {
+        throw new Error(
+          'Not allowed to read evidence of component:default/orders-api',
+        );
+      },
     });
-    expect(screen.getAllByText(/Not allowed to read evidence of component:default\/orders-api/).length).toBeGreaterThan(0);
+    expect(
+      screen.getAllByText(
+        /Not allowed to read evidence of component:default\/orders-api/,
+      ).length,
+    ).toBeGreaterThan(0);
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
   });
 });

@@ -21,15 +21,19 @@ import { FactHistoryChart } from './FactHistoryChart';
 import { DataTable, Age } from '../shared';
 
 /** A fact value as a person reads it. */
-export function formatFactValue(fact: Pick<EvidenceFact, 'name' | 'type' | 'value'>): string {
+export function formatFactValue(
+  fact: Pick<EvidenceFact, 'name' | 'type' | 'value'>,
+): string {
   const v = fact.value;
   if (fact.type === 'number' && typeof v === 'number') {
     const known = KNOWN_FACTS[fact.name];
     return known?.max === 1 ? `${(v * 100).toFixed(1)} %` : String(v);
   }
   if (fact.type === 'boolean') return v ? 'yes' : 'no';
-  if (fact.type === 'timestamp') return `${String(v).slice(0, 10)} (${formatAge(String(v))} ago)`;
-  if (fact.type === 'string-list') return (v as string[]).join(', ') || '(none)';
+  if (fact.type === 'timestamp')
+    return `${String(v).slice(0, 10)} (${formatAge(String(v))} ago)`;
+  if (fact.type === 'string-list')
+    return (v as string[]).join(', ') || '(none)';
   if (fact.type === 'object') {
     return Object.entries(v as Record<string, unknown>)
       .map(([k, x]) => `${k}: ${x ?? 'missing'}`)
@@ -70,14 +74,19 @@ export function EvidenceContent() {
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
-        <InfoCard title="Latest evidence" subheader={`${value.facts.length} facts about ${entityRef}`}>
+        <InfoCard
+          title="Latest evidence"
+          subheader={`${value.facts.length} facts about ${entityRef}`}
+        >
           <DataTable
             label="latest evidence"
             columns={['Fact', 'Value', 'Age', 'Source']}
             rows={value.facts.map(fact => ({
               key: fact.name,
               cells: [
-                <Tooltip title={KNOWN_FACTS[fact.name]?.description ?? 'custom fact'}>
+                <Tooltip
+                  title={KNOWN_FACTS[fact.name]?.description ?? 'custom fact'}
+                >
                   <span>{fact.name}</span>
                 </Tooltip>,
                 formatFactValue(fact),
@@ -90,7 +99,10 @@ export function EvidenceContent() {
       </Grid>
       {value.histories.map(h => (
         <Grid item xs={12} md={6} key={h.name}>
-          <InfoCard title={h.name} subheader={`${h.history.length} observation(s)`}>
+          <InfoCard
+            title={h.name}
+            subheader={`${h.history.length} observation(s)`}
+          >
             <Box>
               <FactHistoryChart name={h.name} history={h.history} />
             </Box>

@@ -42,15 +42,40 @@ function barColor(bar: { missing: boolean; value: number }): string {
 export function ReadinessGauge(props: { score: number; threshold: number }) {
   const ok = props.score >= props.threshold;
   return (
-    <div role="figure" aria-label="readiness gauge" style={{ width: '100%', height: 180, position: 'relative' }}>
+    <div
+      role="figure"
+      aria-label="readiness gauge"
+      style={{ width: '100%', height: 180, position: 'relative' }}
+    >
       <ResponsiveContainer>
-        <RadialBarChart innerRadius="70%" outerRadius="100%" startAngle={180} endAngle={0} cy="80%" data={[{ value: props.score }]}>
+        <RadialBarChart
+          innerRadius="70%"
+          outerRadius="100%"
+          startAngle={180}
+          endAngle={0}
+          cy="80%"
+          data={[{ value: props.score }]}
+        >
           <PolarAngleAxis type="number" domain={[0, 1]} tick={false} />
-          <RadialBar dataKey="value" background fill={ok ? GREEN : RED} isAnimationActive={false} />
+          <RadialBar
+            dataKey="value"
+            background
+            fill={ok ? GREEN : RED}
+            isAnimationActive={false}
+          />
         </RadialBarChart>
       </ResponsiveContainer>
-      <div style={{ position: 'absolute', top: '50%', width: '100%', textAlign: 'center' }}>
-        <Typography variant="h4" data-testid="readiness-score">{props.score.toFixed(2)}</Typography>
+      <div
+        style={{
+          position: 'absolute',
+          top: '50%',
+          width: '100%',
+          textAlign: 'center',
+        }}
+      >
+        <Typography variant="h4" data-testid="readiness-score">
+          {props.score.toFixed(2)}
+        </Typography>
         <Typography variant="body2">threshold {props.threshold}</Typography>
       </div>
     </div>
@@ -65,26 +90,38 @@ export function ReadinessContent() {
   const { entity } = useEntity();
   const api = useApi(conductorApiRef);
   const entityRef = stringifyEntityRef(entity);
-  const { value, loading, error } = useAsync(() => api.getReadiness(entityRef), [api, entityRef]);
+  const { value, loading, error } = useAsync(
+    () => api.getReadiness(entityRef),
+    [api, entityRef],
+  );
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value) return null;
   const threshold = value.thresholds.production;
   const allowed = value.score >= threshold;
-  const bars = value.components.map(c => ({ id: c.id, value: c.value, missing: c.missing }));
+  const bars = value.components.map(c => ({
+    id: c.id,
+    value: c.value,
+    missing: c.missing,
+  }));
   return (
     <Grid container spacing={3}>
       <Grid item xs={12} md={4}>
         <InfoCard title="Production readiness">
           <ReadinessGauge score={value.score} threshold={threshold} />
           <Chip
-            label={allowed ? 'Promotion to production allowed' : 'Promotion to production blocked'}
+            label={
+              allowed
+                ? 'Promotion to production allowed'
+                : 'Promotion to production blocked'
+            }
             color={allowed ? 'success' : 'error'}
             sx={{ mt: 1 }}
           />
           {value.next && (
             <Alert severity="info" sx={{ mt: 2 }}>
-              <strong>Next:</strong> {value.next.action} (+{value.next.gain.toFixed(3)})
+              <strong>Next:</strong> {value.next.action} (+
+              {value.next.gain.toFixed(3)})
             </Alert>
           )}
           {value.untrustedFacts.length > 0 && (
@@ -95,20 +132,27 @@ export function ReadinessContent() {
         </InfoCard>
       </Grid>
       <Grid item xs={12} md={8}>
-        <InfoCard title="Components" subheader="value of each part (0..1); missing data counts 0">
+        <InfoCard
+          title="Components"
+          subheader="value of each part (0..1); missing data counts 0"
+        >
           <ChartFigure label="readiness components" height={220}>
-              <BarChart data={bars} layout="vertical" margin={{ left: 40, right: 16 }}>
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis type="number" domain={[0, 1]} />
-                <YAxis type="category" dataKey="id" width={100} />
-                <Tooltip />
-                <Bar dataKey="value" isAnimationActive={false}>
-                  {bars.map(b => (
-                    <Cell key={b.id} fill={barColor(b)} />
-                  ))}
-                </Bar>
-              </BarChart>
-            </ChartFigure>
+            <BarChart
+              data={bars}
+              layout="vertical"
+              margin={{ left: 40, right: 16 }}
+            >
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis type="number" domain={[0, 1]} />
+              <YAxis type="category" dataKey="id" width={100} />
+              <Tooltip />
+              <Bar dataKey="value" isAnimationActive={false}>
+                {bars.map(b => (
+                  <Cell key={b.id} fill={barColor(b)} />
+                ))}
+              </Bar>
+            </BarChart>
+          </ChartFigure>
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
@@ -118,7 +162,13 @@ export function ReadinessContent() {
             columns={['Component', 'Value', 'Weight', 'Adds', 'Why']}
             rows={value.components.map(c => ({
               key: c.id,
-              cells: [c.id, c.missing ? 'missing' : c.value.toFixed(3), c.weight, c.contribution.toFixed(4), c.explanation],
+              cells: [
+                c.id,
+                c.missing ? 'missing' : c.value.toFixed(3),
+                c.weight,
+                c.contribution.toFixed(4),
+                c.explanation,
+              ],
             }))}
           />
         </InfoCard>
@@ -127,12 +177,21 @@ export function ReadinessContent() {
         <InfoCard title="Recent promotion decisions">
           {value.decisions.length === 0 ? (
             <Typography variant="body2">
-              No promotion checked yet. CI asks with "conductor prs-check --entity {entityRef} --env production".
+              No promotion checked yet. CI asks with "conductor prs-check
+              --entity {entityRef} --env production".
             </Typography>
           ) : (
             <DataTable
               label="promotion decisions"
-              columns={['When', 'Environment', 'Version', 'Answer', 'Score', 'Asked by', 'Reason']}
+              columns={[
+                'When',
+                'Environment',
+                'Version',
+                'Answer',
+                'Score',
+                'Asked by',
+                'Reason',
+              ]}
               rows={value.decisions.map(d => ({
                 key: String(d.decisionId),
                 cells: [

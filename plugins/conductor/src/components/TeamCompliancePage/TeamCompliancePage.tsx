@@ -33,27 +33,44 @@ export function toComplianceTrendRows(teams: TeamComplianceResponse['teams']) {
 /** The "Compliance" page: teams ranked by compliance score, with delta and trend. */
 export function TeamCompliancePage() {
   const api = useApi(conductorApiRef);
-  const { value, loading, error } = useAsync(() => api.getTeamCompliance(), [api]);
+  const { value, loading, error } = useAsync(
+    () => api.getTeamCompliance(),
+    [api],
+  );
   const changes = useAsync(() => api.getComplianceChanges(), [api]);
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value || value.runId === null) {
-    return <EmptyState missing="data" title="No compliance run yet" description="Controls run nightly; a run can be started with POST /api/conductor/compliance/runs." />;
+    return (
+      <EmptyState
+        missing="data"
+        title="No compliance run yet"
+        description="Controls run nightly; a run can be started with POST /api/conductor/compliance/runs."
+      />
+    );
   }
   return (
     <Content>
       <Grid container spacing={3}>
         <Grid item xs={12} md={6}>
-          <InfoCard title="Compliance by team" subheader={`run #${value.runId}, severity-weighted`}>
+          <InfoCard
+            title="Compliance by team"
+            subheader={`run #${value.runId}, severity-weighted`}
+          >
             <ChartFigure label="compliance ranking" height={260}>
-                <BarChart data={value.teams.map(t => ({ team: shortName(t.ref), score: t.score }))}>
-                  <CartesianGrid strokeDasharray="3 3" />
-                  <XAxis dataKey="team" />
-                  <YAxis domain={[0, 1]} />
-                  <Tooltip />
-                  <Bar dataKey="score" fill="#2e7d32" isAnimationActive={false} />
-                </BarChart>
-              </ChartFigure>
+              <BarChart
+                data={value.teams.map(t => ({
+                  team: shortName(t.ref),
+                  score: t.score,
+                }))}
+              >
+                <CartesianGrid strokeDasharray="3 3" />
+                <XAxis dataKey="team" />
+                <YAxis domain={[0, 1]} />
+                <Tooltip />
+                <Bar dataKey="score" fill="#2e7d32" isAnimationActive={false} />
+              </BarChart>
+            </ChartFigure>
           </InfoCard>
         </Grid>
         <Grid item xs={12} md={6}>
@@ -73,7 +90,14 @@ export function TeamCompliancePage() {
               columns={['#', 'Team', 'Score', 'Delta']}
               rows={value.teams.map((t, i) => ({
                 key: t.ref,
-                cells: [i + 1, t.ref, `${(t.score * 100).toFixed(1)} %`, t.previousScore === null ? 'first run' : formatDelta(t.score, t.previousScore)],
+                cells: [
+                  i + 1,
+                  t.ref,
+                  `${(t.score * 100).toFixed(1)} %`,
+                  t.previousScore === null
+                    ? 'first run'
+                    : formatDelta(t.score, t.previousScore),
+                ],
               }))}
             />
           </InfoCard>
@@ -81,19 +105,33 @@ export function TeamCompliancePage() {
         <Grid item xs={12}>
           <InfoCard
             title="What changed in the last run"
-            subheader={changes.value?.previousRunId ? `run #${changes.value.runId} against run #${changes.value.previousRunId}` : undefined}
+            subheader={
+              changes.value?.previousRunId
+                ? `run #${changes.value.runId} against run #${changes.value.previousRunId}`
+                : undefined
+            }
           >
             {changes.loading && <Progress />}
             {changes.error && <ResponseErrorPanel error={changes.error} />}
             {changes.value && !changes.value.previousRunId && (
-              <Typography variant="body2">First run: nothing to compare with yet.</Typography>
+              <Typography variant="body2">
+                First run: nothing to compare with yet.
+              </Typography>
             )}
             {changes.value?.previousRunId && (
               <>
-                <Typography variant="h6">Controls that flipped ({changes.value.flips.length})</Typography>
+                <Typography variant="h6">
+                  Controls that flipped ({changes.value.flips.length})
+                </Typography>
                 <DataTable
                   label="flipped controls"
-                  columns={['Entity', 'Control', 'Was', 'Now', 'Facts behind it']}
+                  columns={[
+                    'Entity',
+                    'Control',
+                    'Was',
+                    'Now',
+                    'Facts behind it',
+                  ]}
                   rows={changes.value.flips.map(f => ({
                     key: `${f.entityRef}|${f.controlId}`,
                     cells: [
@@ -101,13 +139,24 @@ export function TeamCompliancePage() {
                       f.controlId,
                       f.previousStatus,
                       f.status,
-                      f.changedFacts?.join(', ') || '(no fact changed: the control or an exemption did)',
+                      f.changedFacts?.join(', ') ||
+                        '(no fact changed: the control or an exemption did)',
                     ],
                   }))}
                 />
-                <Typography variant="h6" sx={{ mt: 2 }}>Facts that changed ({changes.value.factChanges.length})</Typography>
-                <FactChangesTable changes={changes.value.factChanges} showEntity label="fact changes" />
-                {changes.value.truncated && <Typography variant="caption">Showing the first 500 of each.</Typography>}
+                <Typography variant="h6" sx={{ mt: 2 }}>
+                  Facts that changed ({changes.value.factChanges.length})
+                </Typography>
+                <FactChangesTable
+                  changes={changes.value.factChanges}
+                  showEntity
+                  label="fact changes"
+                />
+                {changes.value.truncated && (
+                  <Typography variant="caption">
+                    Showing the first 500 of each.
+                  </Typography>
+                )}
               </>
             )}
           </InfoCard>

@@ -1,1 +1,4 @@
-export { TeamCompliancePage, toComplianceTrendRows } from './TeamCompliancePage';
+export {
+  TeamCompliancePage,
+  toComplianceTrendRows,
+} from './TeamCompliancePage';

@@ -16,7 +16,11 @@ export interface DataTableRow {
  * names, then one row per item. `label` names it for screen readers (and
  * tests find it by that name).
  */
-export function DataTable(props: { label: string; columns: string[]; rows: DataTableRow[] }) {
+export function DataTable(props: {
+  label: string;
+  columns: string[];
+  rows: DataTableRow[];
+}) {
   const { label, columns, rows } = props;
   return (
     <Table size="small" aria-label={label}>

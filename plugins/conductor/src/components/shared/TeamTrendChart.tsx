@@ -1,7 +1,23 @@
-import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { ChartFigure } from './ChartFigure';
 
-const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2'];
+const COLORS = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+];
 
 /** One line per team over a 0..1 score: rows keyed by `xKey`, one field per team. */
 export function TeamTrendChart(props: {
@@ -19,7 +35,13 @@ export function TeamTrendChart(props: {
         <Tooltip />
         <Legend />
         {props.teams.map((t, i) => (
-          <Line key={t} dataKey={t} stroke={COLORS[i % COLORS.length]} dot isAnimationActive={false} />
+          <Line
+            key={t}
+            dataKey={t}
+            stroke={COLORS[i % COLORS.length]}
+            dot
+            isAnimationActive={false}
+          />
         ))}
       </LineChart>
     </ChartFigure>
