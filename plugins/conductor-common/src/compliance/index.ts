@@ -3,3 +3,4 @@ export * from './catalog';
 export * from './celEnvironment';
 export * from './engine';
 export * from './diff';
+export * from './api';

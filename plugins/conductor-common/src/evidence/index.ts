@@ -2,3 +2,4 @@ export * from './types';
 export * from './knownFacts';
 export * from './validation';
 export * from './age';
+export * from './api';

@@ -52,32 +52,3 @@ export interface EvidenceFactInput {
   /** ISO-8601; defaults to the time the backend receives it. */
   observedAt?: string;
 }
-
-/**
- * The body of `POST /api/conductor/evidence`.
- *
- * @public
- */
-export interface EvidencePushRequest {
-  entityRef: string;
-  facts: EvidenceFactInput[];
-}
-
-/** @public */
-export interface EvidencePushResponse {
-  entityRef: string;
-  stored: EvidenceFact[];
-}
-
-/** @public */
-export interface LatestEvidenceResponse {
-  entityRef: string;
-  facts: EvidenceFact[];
-}
-
-/** @public */
-export interface FactHistoryResponse {
-  entityRef: string;
-  name: string;
-  history: EvidenceFact[];
-}

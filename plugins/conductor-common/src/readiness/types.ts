@@ -112,38 +112,3 @@ export interface ReadinessScore {
   newestEvidenceAgeDays?: number;
   computedAt: string;
 }
-
-/** The body of `POST /api/conductor/promotions/check`. @public */
-export interface PromotionCheckRequest {
-  entityRef: string;
-  environment: string;
-  version?: string;
-}
-
-/** @public */
-export interface PromotionDecision {
-  allowed: boolean;
-  entityRef: string;
-  environment: string;
-  version?: string;
-  /** Null when no score could be computed (unknown entity, internal error). */
-  score: number | null;
-  threshold: number;
-  components: ReadinessComponentScore[];
-  reasons: string[];
-  override?: PromotionOverride;
-  decisionId?: number;
-  decidedAt: string;
-}
-
-/** A break-glass override of the gate. @public */
-export interface PromotionOverride {
-  id: number;
-  entityRef: string;
-  environment: string;
-  reason: string;
-  approver: string;
-  createdBy: string;
-  createdAt: string;
-  expiresAt: string;
-}

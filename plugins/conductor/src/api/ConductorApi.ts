@@ -5,80 +5,15 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
-  ControlResult,
-  FactChange,
+  ComplianceChangesResponse,
+  EntityComplianceResponse,
+  EntityReadinessResponse,
   FactHistoryResponse,
   LatestEvidenceResponse,
-  PromotionDecision,
-  ReadinessScore,
+  TeamComplianceResponse,
+  TeamReadinessResponse,
 } from '@internal/plugin-conductor-common';
 
-/** An entity's readiness with its history and recent gate decisions. @public */
-export interface EntityReadinessResponse extends ReadinessScore {
-  thresholds: { production: number };
-  history: Array<{ score: number; computedAt: string }>;
-  decisions: Array<PromotionDecision & { requestedBy: string }>;
-}
-
-/** A control's result in a run, with its status before and, when it flipped, the changed facts it reads. @public */
-export type StoredControlResult = ControlResult & {
-  previousStatus: string | null;
-  since: string;
-  changedFacts?: string[];
-};
-
-/** What changed in a compliance run against the run before. @public */
-export interface ComplianceChangesResponse {
-  runId: number | null;
-  previousRunId: number | null;
-  flips: StoredControlResult[];
-  factChanges: FactChange[];
-  truncated: boolean;
-}
-
-/** An entity's compliance in the latest run. @public */
-export interface EntityComplianceResponse {
-  entityRef: string;
-  runId: number | null;
-  score: number | null;
-  previousScore: number | null;
-  results: StoredControlResult[];
-  /** Facts that changed since the previous run (none on the first). */
-  factChanges: FactChange[];
-  history: Array<{ runId: number; at: string; score: number }>;
-  exemptions: Array<{
-    id: number;
-    controlId: string;
-    reason: string;
-    approver: string;
-    expiresAt: string;
-    revokedAt?: string;
-  }>;
-}
-
-/** Compliance per team in the latest run. @public */
-export interface TeamComplianceResponse {
-  runId: number | null;
-  teams: Array<{
-    ref: string;
-    score: number;
-    previousScore: number | null;
-    history: Array<{ runId: number; at: string; score: number }>;
-  }>;
-}
-
-/** Readiness aggregated per owning team. @public */
-export interface TeamReadinessResponse {
-  threshold: number;
-  teams: Array<{
-    owner: string;
-    services: number;
-    averageScore: number;
-    belowThreshold: number;
-    entities: Array<{ entityRef: string; score: number }>;
-  }>;
-  trend: Array<{ day: string; owner: string; averageScore: number }>;
-}
 import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 
 /**

@@ -3,6 +3,7 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import { conductorApiRef } from '../../api';
+import { ControlStatus } from '@internal/plugin-conductor-common';
 import { ComplianceContent, formatDelta } from './ComplianceContent';
 
 const entity: Entity = {
@@ -16,7 +17,7 @@ const result = (
   controlId: string,
   status: any,
   message: string,
-  previousStatus: string | null = null,
+  previousStatus: ControlStatus | null = null,
   changedFacts?: string[],
 ) => ({
   controlId,

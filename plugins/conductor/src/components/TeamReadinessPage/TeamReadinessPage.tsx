@@ -16,7 +16,8 @@ import {
   YAxis,
 } from 'recharts';
 import useAsync from 'react-use/esm/useAsync';
-import { TeamReadinessResponse, conductorApiRef } from '../../api';
+import { TeamReadinessResponse } from '@internal/plugin-conductor-common';
+import { conductorApiRef } from '../../api';
 import { DataTable, ChartFigure, TeamTrendChart } from '../shared';
 
 const shortName = (ref: string) => ref.replace(/^group:default\//, '');

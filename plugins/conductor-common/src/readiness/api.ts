@@ -1,0 +1,73 @@
+// The readiness capability's HTTP contract (scores, the promotion gate and
+// break-glass overrides), shared by the backend router, the portal client and
+// the CLI.
+import { ReadinessComponentScore, ReadinessScore } from './types';
+
+/** The body of `POST /api/conductor/promotions/check`. @public */
+export interface PromotionCheckRequest {
+  entityRef: string;
+  environment: string;
+  version?: string;
+}
+
+/** @public */
+export interface PromotionDecision {
+  allowed: boolean;
+  entityRef: string;
+  environment: string;
+  version?: string;
+  /** Null when no score could be computed (unknown entity, internal error). */
+  score: number | null;
+  threshold: number;
+  components: ReadinessComponentScore[];
+  reasons: string[];
+  override?: PromotionOverride;
+  decisionId?: number;
+  decidedAt: string;
+}
+
+/** A break-glass override of the gate. @public */
+export interface PromotionOverride {
+  id: number;
+  entityRef: string;
+  environment: string;
+  reason: string;
+  approver: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** The body of `POST /api/conductor/promotions/overrides`. @public */
+export interface PromotionOverrideRequest {
+  entityRef: string;
+  environment: string;
+  reason: string;
+  approver: string;
+  expiresInHours: number;
+}
+
+/** A gate decision as stored, with who asked. @public */
+export interface StoredPromotionDecision extends PromotionDecision {
+  requestedBy: string;
+}
+
+/** An entity's readiness with its history and recent gate decisions (`GET /readiness/:kind/:ns/:name`). @public */
+export interface EntityReadinessResponse extends ReadinessScore {
+  thresholds: { production: number };
+  history: Array<{ score: number; computedAt: string }>;
+  decisions: StoredPromotionDecision[];
+}
+
+/** Readiness aggregated per owning team (`GET /readiness/teams`). @public */
+export interface TeamReadinessResponse {
+  threshold: number;
+  teams: Array<{
+    owner: string;
+    services: number;
+    averageScore: number;
+    belowThreshold: number;
+    entities: Array<{ entityRef: string; score: number }>;
+  }>;
+  trend: Array<{ day: string; owner: string; averageScore: number }>;
+}
