@@ -84,6 +84,9 @@ describe('ComplianceContent', () => {
                 exemptions: [
                   {
                     id: 1,
+                    entityRef: ref,
+                    createdBy: 'user:default/alice',
+                    createdAt: '2026-11-01T00:00:00Z',
                     controlId: 'OPS-RUNBOOK-01',
                     reason: 'runbook moves to the new wiki',
                     approver: 'user:default/carol',
@@ -91,6 +94,9 @@ describe('ComplianceContent', () => {
                   },
                   {
                     id: 2,
+                    entityRef: ref,
+                    createdBy: 'user:default/alice',
+                    createdAt: '2026-01-01T00:00:00Z',
                     controlId: 'SEC-MFA-01',
                     reason: 'old exemption',
                     approver: 'user:default/carol',
