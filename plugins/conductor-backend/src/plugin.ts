@@ -15,10 +15,10 @@ import { CatalogEvidenceCollector } from './collectors/CatalogEvidenceCollector'
 import { EvidenceCollection } from './collectors/EvidenceCollection';
 import { RepositoryEvidenceCollector } from './collectors/RepositoryEvidenceCollector';
 import { EvidenceStore } from './database/EvidenceStore';
-import { applyDatabaseMigrations } from './database/migrations';
+import { applyDatabaseMigrations } from './shared/migrations';
 import { EvidenceService } from './service/EvidenceService';
 import { ReadinessStore } from './database/ReadinessStore';
-import { AlertSender } from './service/AlertSender';
+import { AlertSender } from './shared/AlertSender';
 import { ComponentDirectory } from './service/ComponentDirectory';
 import { ReadinessService } from './service/ReadinessService';
 import { readReadinessSettings } from './service/readinessConfig';

@@ -5,8 +5,7 @@ import {
   FactValues,
 } from '@internal/plugin-conductor-common';
 import { Knex } from 'knex';
-import { toIso, toScore } from './migrations';
-import { chunks, insertedId } from './util';
+import { chunks, insertedId, toIso, toScore } from '../shared/database';
 
 /** A result as stored: with the status it had before and since when it holds. */
 export interface StoredResult extends ControlResult {

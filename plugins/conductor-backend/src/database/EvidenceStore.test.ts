@@ -1,7 +1,7 @@
 import { TestDatabases, TestDatabaseId } from '@backstage/backend-test-utils';
 import { inferFactType } from '@internal/plugin-conductor-common';
 import { EvidenceStore } from './EvidenceStore';
-import { applyDatabaseMigrations } from './migrations';
+import { applyDatabaseMigrations } from '../shared/migrations';
 
 // SQLite always; PostgreSQL 15 when the test script started one (scripts/test.sh).
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });

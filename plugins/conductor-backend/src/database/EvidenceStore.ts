@@ -4,8 +4,7 @@ import {
   FactValueType,
 } from '@internal/plugin-conductor-common';
 import { Knex } from 'knex';
-import { toIso } from './migrations';
-import { chunks } from './util';
+import { chunks, toIso } from '../shared/database';
 
 /** A fact ready to be written, already validated and typed. */
 export interface EvidenceRecord {

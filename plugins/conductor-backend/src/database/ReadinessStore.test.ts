@@ -1,7 +1,7 @@
 import { TestDatabases, TestDatabaseId } from '@backstage/backend-test-utils';
 import { PromotionDecision } from '@internal/plugin-conductor-common';
-import { GroupCommit } from './GroupCommit';
-import { applyDatabaseMigrations } from './migrations';
+import { GroupCommit } from '../shared/GroupCommit';
+import { applyDatabaseMigrations } from '../shared/migrations';
 import { ReadinessStore, StoredReadinessScore } from './ReadinessStore';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });

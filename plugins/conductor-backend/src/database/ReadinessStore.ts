@@ -4,8 +4,7 @@ import {
   ReadinessComponentScore,
 } from '@internal/plugin-conductor-common';
 import { Knex } from 'knex';
-import { toIso, toScore } from './migrations';
-import { chunks, insertedId } from './util';
+import { chunks, insertedId, toIso, toScore } from '../shared/database';
 
 /** A stored score, without the per-fact detail. */
 export interface StoredReadinessScore {

@@ -5,7 +5,7 @@ import {
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AlertSender } from './AlertSender';
+import { AlertSender } from '../shared/AlertSender';
 import {
   CompiledControl,
   ControlResult,

@@ -11,9 +11,9 @@ import {
   computeReadiness,
 } from '@internal/plugin-conductor-common';
 import { EvidenceStore } from '../database/EvidenceStore';
-import { AlertSender } from './AlertSender';
+import { AlertSender } from '../shared/AlertSender';
 import { ComponentDirectory, ownerOf } from './ComponentDirectory';
-import { GroupCommit } from '../database/GroupCommit';
+import { GroupCommit } from '../shared/GroupCommit';
 import {
   DecisionToRecord,
   ReadinessStore,

@@ -70,25 +70,3 @@ async function tuneSqlite(client: Knex): Promise<void> {
     await client.client.releaseConnection(conn);
   }
 }
-
-/** Converts what the driver returns for a timestamp column to ISO-8601. */
-export function toIso(value: unknown): string {
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'number') return new Date(value).toISOString();
-  if (typeof value === 'string') {
-    // SQLite may hand back a number as text.
-    return /^\d+$/.test(value)
-      ? new Date(Number(value)).toISOString()
-      : new Date(value).toISOString();
-  }
-  throw new Error(`Unexpected timestamp value ${String(value)}`);
-}
-
-/**
- * Reads a stored score. Scores are kept to 4 decimals, but PostgreSQL stores
- * a `float` column as float4 (0.8123 reads back as 0.81230002...), so the
- * value is rounded back to the precision it was written with.
- */
-export function toScore(value: unknown): number {
-  return Math.round(Number(value) * 1e4) / 1e4;
-}

@@ -2,7 +2,8 @@ import knexFactory from 'knex';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { applyDatabaseMigrations, toScore } from './migrations';
+import { applyDatabaseMigrations } from './migrations';
+import { toScore } from './database';
 
 describe('applyDatabaseMigrations on a file SQLite database', () => {
   it('switches to write-ahead logging without fsync on every commit', async () => {
