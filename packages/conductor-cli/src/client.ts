@@ -30,7 +30,7 @@ export function resolveClientOptions(opts: ClientOptions, env = process.env) {
 /** Calls `/api/conductor<path>` and returns the JSON body, or throws its error. */
 export async function callConductor<T>(
   opts: ClientOptions,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   body?: unknown,
 ): Promise<T> {
