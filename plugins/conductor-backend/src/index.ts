@@ -4,4 +4,4 @@
  * @packageDocumentation
  */
 export { conductorPlugin as default } from './plugin';
-export { EvidenceStore } from './database/EvidenceStore';
+export { EvidenceStore } from './evidence';

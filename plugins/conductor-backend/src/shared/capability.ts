@@ -97,6 +97,8 @@ export interface Capability {
 export interface CatalogSnapshot {
   /** Re-reads the catalog; the previous snapshot serves until it is done. */
   refresh(): Promise<number>;
+  /** Builds the snapshot at first use; later calls use the current one. */
+  ensure(): Promise<void>;
   /** Every entity of the given kinds (case-insensitive), in catalog order. */
   entities(kinds?: string[]): Entity[];
   /** One entity by normalised ref, from the snapshot. */
@@ -111,7 +113,7 @@ export interface CatalogSnapshot {
   lookup(
     entityRef: string,
     credentials: BackstageCredentials,
-  ): Promise<{ exists: boolean; owner?: string; entity?: Entity }>;
+  ): Promise<{ exists: boolean; owner?: string }>;
   /** Refs of the groups a user belongs to (direct `memberOf`, then parents). */
   groupsOf(userEntityRef: string): string[];
 }

@@ -1,7 +1,7 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { ComponentDirectory } from './ComponentDirectory';
+import { DefaultCatalogSnapshot } from './CatalogSnapshot';
 
 const component = (name: string, owner: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -22,19 +22,19 @@ function catalogOf(entities: Entity[]) {
   });
 }
 
-describe('ComponentDirectory', () => {
+describe('DefaultCatalogSnapshot', () => {
   const credentials = mockCredentials.service();
 
   it('answers from its snapshot without asking the catalog, and asks about refs it does not know', async () => {
     const entities = [component('a', 'group:default/payments')];
     const catalog = catalogOf(entities);
     const byRef = jest.spyOn(catalog, 'getEntityByRef');
-    const directory = new ComponentDirectory({
+    const directory = new DefaultCatalogSnapshot({
       catalog,
       auth: mockServices.auth(),
       logger: mockServices.logger.mock(),
     });
-    expect(await directory.rebuild()).toBe(1);
+    expect(await directory.refresh()).toBe(1);
 
     expect(await directory.lookup('component:default/a', credentials)).toEqual({
       exists: true,
@@ -65,19 +65,19 @@ describe('ComponentDirectory', () => {
       component('gone', 'group:default/payments'),
     ];
     const catalog = catalogOf(entities);
-    const directory = new ComponentDirectory({
+    const directory = new DefaultCatalogSnapshot({
       catalog,
       auth: mockServices.auth(),
       logger: mockServices.logger.mock(),
     });
-    await directory.rebuild();
+    await directory.refresh();
     entities.splice(1, 1);
     entities[0] = component('a', 'group:default/identity');
     // Until the rebuild, the snapshot still answers.
     expect(
       await directory.lookup('component:default/gone', credentials),
     ).toEqual({ exists: true, owner: 'group:default/payments' });
-    await directory.rebuild();
+    await directory.refresh();
     expect(
       await directory.lookup('component:default/gone', credentials),
     ).toEqual({ exists: false });
@@ -93,7 +93,7 @@ describe('ComponentDirectory', () => {
         throw new Error('catalog unavailable');
       },
     });
-    const directory = new ComponentDirectory({
+    const directory = new DefaultCatalogSnapshot({
       catalog,
       auth: mockServices.auth(),
       logger: mockServices.logger.mock(),

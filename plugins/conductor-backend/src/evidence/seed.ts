@@ -5,7 +5,7 @@ import {
 } from '@internal/plugin-conductor-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { EvidenceRecord, EvidenceStore } from '../database/EvidenceStore';
+import { EvidenceRecord, EvidenceStore } from './EvidenceStore';
 
 interface SeedFile {
   evidence: Array<{

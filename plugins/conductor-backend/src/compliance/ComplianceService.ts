@@ -18,17 +18,21 @@ import {
   factsBehindFlip,
   controlSubjectOf,
   evaluateControls,
+  ComplianceRunSummary,
+  EntityComplianceResponse,
+  ExemptionRequest,
+  StoredExemption,
+  TeamComplianceResponse,
+  ComplianceChangesResponse,
+  ControlsListResponse,
+  StoredControlResult,
   formatCatalogError,
   loadControlsCatalog,
   validateEvidencePush,
 } from '@internal/plugin-conductor-common';
 import fs from 'node:fs/promises';
-import {
-  ComplianceStore,
-  ScoreRow,
-  StoredResult,
-} from '../database/ComplianceStore';
-import { EvidenceStore } from '../database/EvidenceStore';
+import { CatalogSnapshot, EvidenceAccess } from '../shared/capability';
+import { ComplianceStore, ScoreRow } from './ComplianceStore';
 
 /** Thrown when a controls catalog has errors; carries each with its place. */
 export class ControlsCatalogInputError extends InputError {
@@ -54,8 +58,9 @@ export class ComplianceService {
     private readonly deps: {
       files: string[];
       store: ComplianceStore;
-      evidence: EvidenceStore;
+      evidence: EvidenceAccess;
       catalog: CatalogService;
+      catalogSnapshot: CatalogSnapshot;
       logger: LoggerService;
       /** Teams below this score are told after each run. Default 0.8. */
       targetScore?: number;
@@ -92,7 +97,7 @@ export class ComplianceService {
     return loaded.controls.length;
   }
 
-  listControls() {
+  listControls(): ControlsListResponse {
     return {
       controls: this.controls.map(({ evaluate, reads, ...c }) => ({
         ...c,
@@ -102,34 +107,20 @@ export class ComplianceService {
     };
   }
 
-  private async subjects(credentials: BackstageCredentials) {
-    const out: Array<ReturnType<typeof controlSubjectOf>> = [];
-    for await (const page of this.deps.catalog.streamEntities(
-      {
-        filter: { kind: ['Component', 'API'] },
-        fields: [
-          'kind',
-          'metadata.name',
-          'metadata.namespace',
-          'metadata.tags',
-          'spec.type',
-          'spec.lifecycle',
-          'relations',
-        ],
-      },
-      { credentials },
-    ))
-      out.push(...page.map(controlSubjectOf));
-    return out;
+  /** Every component and API, from the catalog as it is now. */
+  private async subjects() {
+    await this.deps.catalogSnapshot.refresh();
+    return this.deps.catalogSnapshot
+      .entities(['Component', 'API'])
+      .map(controlSubjectOf);
   }
 
   /** One full run: every applicable control on every component and API. */
   async run(
     trigger: 'nightly' | 'manual',
-    credentials: BackstageCredentials,
     now = new Date(),
-  ) {
-    const subjects = await this.subjects(credentials);
+  ): Promise<ComplianceRunSummary> {
+    const subjects = await this.subjects();
     const facts = await this.deps.evidence.latestForEntities(
       subjects.map(s => s.entityRef),
     );
@@ -163,7 +154,7 @@ export class ComplianceService {
     // the seen facts (none seen at all): that run is the baseline.
     const factChanges = lastRun && seen.size > 0 ? seenChanges : [];
 
-    const results: StoredResult[] = [];
+    const results: StoredControlResult[] = [];
     const groups = new Map<string, ControlResult[]>();
     const add = (key: string, rs: ControlResult[]) =>
       groups.set(key, [...(groups.get(key) ?? []), ...rs]);
@@ -322,7 +313,7 @@ export class ComplianceService {
   }
 
   /** The entity's results in the latest run, its score trend and exemptions. */
-  async forEntity(entityRef: string) {
+  async forEntity(entityRef: string): Promise<EntityComplianceResponse> {
     const runId = await this.deps.store.lastRunId();
     const stored = runId
       ? await this.deps.store.resultsOfRun(runId, { entityRef })
@@ -348,7 +339,7 @@ export class ComplianceService {
   }
 
   /** Team ranking of the latest run with each team's trend. */
-  async teams() {
+  async teams(): Promise<TeamComplianceResponse> {
     const runId = await this.deps.store.lastRunId();
     if (!runId) return { runId: null, teams: [] };
     const teams = (await this.deps.store.scoresOfRun(runId, 'team')).sort(
@@ -366,7 +357,10 @@ export class ComplianceService {
   }
 
   /** Marks each flipped result with the changed facts its control reads. */
-  private withFactsBehindFlips(results: StoredResult[], changes: FactChange[]) {
+  private withFactsBehindFlips(
+    results: StoredControlResult[],
+    changes: FactChange[],
+  ) {
     const reads = new Map(this.controls.map(c => [c.id, c.reads]));
     const byEntity = new Map<string, FactChange[]>();
     for (const c of changes)
@@ -392,7 +386,7 @@ export class ComplianceService {
     runId: number | undefined,
     canRead: (entityRefs: string[]) => Promise<Set<string>>,
     limit = 500,
-  ) {
+  ): Promise<ComplianceChangesResponse> {
     const id = runId ?? (await this.deps.store.lastRunId());
     if (!id)
       return {
@@ -423,7 +417,39 @@ export class ComplianceService {
     };
   }
 
-  knowsControl(id: string) {
-    return this.controls.some(c => c.id === id);
+  /**
+   * Records an exemption. The control must exist, the expiry be in the
+   * future and the approver be someone other than the person asking.
+   */
+  async createExemption(
+    request: ExemptionRequest,
+    createdBy: string,
+    now = new Date(),
+  ): Promise<StoredExemption> {
+    if (!this.controls.some(c => c.id === request.controlId)) {
+      throw new InputError(`controlId: unknown control ${request.controlId}`);
+    }
+    if (Date.parse(request.expiresAt) <= now.getTime()) {
+      throw new InputError('expiresAt: must be in the future');
+    }
+    if (createdBy === request.approver) {
+      throw new InputError(
+        'approver: must be someone other than the person asking',
+      );
+    }
+    return this.deps.store.createExemption({
+      ...request,
+      createdBy,
+      createdAt: now.toISOString(),
+    });
+  }
+
+  /** Revokes an active exemption; NotFoundError when there is none. */
+  async revokeExemption(id: number, actor: string, now = new Date()) {
+    if (!(await this.deps.store.revokeExemption(id, actor, now))) {
+      throw new NotFoundError(
+        `exemption ${id} does not exist or is already revoked`,
+      );
+    }
   }
 }

@@ -1,17 +1,11 @@
-import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { CatalogService } from '@backstage/plugin-catalog-node';
-import { typeFactValue } from '@internal/plugin-conductor-common';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  CollectionSummary,
+  typeFactValue,
+} from '@internal/plugin-conductor-common';
 import { EvidenceCollector } from '@internal/plugin-conductor-node';
-import { EvidenceRecord, EvidenceStore } from '../database/EvidenceStore';
-
-/** What one collection run did, for logs and for the API caller. */
-export interface CollectionSummary {
-  entities: number;
-  facts: number;
-  rejected: number;
-  failedCollectors: string[];
-}
+import { CatalogSnapshot } from '../shared/capability';
+import { EvidenceRecord, EvidenceStore } from './EvidenceStore';
 
 /** Entity kinds evidence is collected for, plus those collectors look up. */
 const KINDS = ['Component', 'API', 'Resource', 'Group', 'System'];
@@ -25,8 +19,7 @@ const KINDS = ['Component', 'API', 'Resource', 'Group', 'System'];
 export class EvidenceCollection {
   constructor(
     private readonly options: {
-      catalog: CatalogService;
-      auth: AuthService;
+      catalogSnapshot: CatalogSnapshot;
       store: EvidenceStore;
       collectors: EvidenceCollector[];
       logger: LoggerService;
@@ -34,19 +27,13 @@ export class EvidenceCollection {
   ) {}
 
   async run(signal?: AbortSignal): Promise<CollectionSummary> {
-    const { catalog, auth, store, collectors, logger } = this.options;
-    const credentials = await auth.getOwnServiceCredentials();
-    const all: Entity[] = [];
-    for await (const page of catalog.streamEntities(
-      { filter: { kind: KINDS } },
-      { credentials },
-    )) {
-      all.push(...page);
-    }
-    const byRef = new Map(all.map(e => [stringifyEntityRef(e), e]));
+    const { catalogSnapshot, store, collectors, logger } = this.options;
+    // Collect from the catalog as it is now, not as it was at the last refresh.
+    await catalogSnapshot.refresh();
+    const all = catalogSnapshot.entities(KINDS);
     const context = {
       entities: all,
-      getEntity: (ref: string) => byRef.get(ref.toLocaleLowerCase('en-US')),
+      getEntity: (ref: string) => catalogSnapshot.get(ref),
       signal,
     };
     const now = new Date().toISOString();

@@ -1,6 +1,7 @@
 import {
   PromotionDecision,
   PromotionOverride,
+  StoredPromotionDecision,
   ReadinessComponentScore,
 } from '@internal/plugin-conductor-common';
 import { Knex } from 'knex';
@@ -48,12 +49,39 @@ function decisionRow(decision: PromotionDecision, requestedBy: string) {
   };
 }
 
-/** A decision as stored, with who asked. */
-export interface StoredDecision extends PromotionDecision {
-  requestedBy: string;
+interface ScoreRow {
+  entity_ref: string;
+  score: unknown;
+  components_json: string;
+  computed_at: unknown;
 }
 
-function overrideFromRow(row: any): PromotionOverride {
+interface DecisionRow {
+  id: number | string;
+  entity_ref: string;
+  environment: string;
+  version: string | null;
+  allowed: boolean | number;
+  score: unknown;
+  threshold: unknown;
+  reasons_json: string;
+  requested_by: string;
+  override_id: number | null;
+  decided_at: unknown;
+}
+
+interface OverrideRow {
+  id: number | string;
+  entity_ref: string;
+  environment: string;
+  reason: string;
+  approver: string;
+  created_by: string;
+  created_at: unknown;
+  expires_at: unknown;
+}
+
+function overrideFromRow(row: OverrideRow): PromotionOverride {
   return {
     id: Number(row.id),
     entityRef: row.entity_ref,
@@ -131,7 +159,7 @@ export class ReadinessStore {
         { column: 'id', order: 'desc' },
       ])
       .limit(limit);
-    return rows.map((r: any) => ({
+    return rows.map((r: ScoreRow) => ({
       entityRef: r.entity_ref,
       score: toScore(r.score),
       components: JSON.parse(r.components_json),
@@ -147,7 +175,7 @@ export class ReadinessStore {
       .select('entity_ref', 'score', 'computed_at')
       .where('computed_at', '>=', since)
       .orderBy('computed_at');
-    return rows.map((r: any) => ({
+    return rows.map((r: Omit<ScoreRow, 'components_json'>) => ({
       entityRef: r.entity_ref,
       score: toScore(r.score),
       computedAt: toIso(r.computed_at),
@@ -180,7 +208,7 @@ export class ReadinessStore {
   async recentDecisions(
     entityRef: string,
     limit = 20,
-  ): Promise<StoredDecision[]> {
+  ): Promise<StoredPromotionDecision[]> {
     const rows = await this.db('conductor_promotion_decisions')
       .where('entity_ref', entityRef)
       .orderBy([
@@ -188,7 +216,7 @@ export class ReadinessStore {
         { column: 'id', order: 'desc' },
       ])
       .limit(limit);
-    return rows.map((r: any) => ({
+    return rows.map((r: DecisionRow) => ({
       decisionId: Number(r.id),
       entityRef: r.entity_ref,
       environment: r.environment,

@@ -12,8 +12,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { conductorPlugin } from './plugin';
-import { QUIET_SCHEDULES } from './testSchedules';
+import { conductorPlugin } from '../plugin';
+import { QUIET_SCHEDULES } from '../__testUtils__/testSchedules';
 
 const CI_TOKEN = 'ci-token-for-tests-0123456789';
 

@@ -1,23 +1,51 @@
 import {
-  ControlExemption,
-  ControlResult,
+  ControlSeverity,
+  ControlStatus,
   FactChange,
   FactValues,
+  StoredControlResult,
+  StoredExemption,
 } from '@internal/plugin-conductor-common';
 import { Knex } from 'knex';
 import { chunks, insertedId, toIso, toScore } from '../shared/database';
 
-/** A result as stored: with the status it had before and since when it holds. */
-export interface StoredResult extends ControlResult {
-  previousStatus: string | null;
-  since: string;
+interface ResultRow {
+  run_id: number;
+  entity_ref: string;
+  control_id: string;
+  severity: ControlSeverity;
+  status: ControlStatus;
+  previous_status: ControlStatus | null;
+  since: unknown;
+  message: string;
+  values_json: string;
+  remediation: string | null;
 }
 
-export interface StoredExemption extends ControlExemption {
-  id: number;
-  createdBy: string;
-  createdAt: string;
-  revokedAt?: string;
+interface ScoreDbRow {
+  scope: ScoreRow['scope'];
+  ref: string;
+  score: unknown;
+  previous_score: unknown;
+}
+
+interface FactChangeRow {
+  entity_ref: string;
+  name: string;
+  before_json: string | null;
+  after_json: string | null;
+}
+
+interface ExemptionRow {
+  id: number | string;
+  entity_ref: string;
+  control_id: string;
+  reason: string;
+  approver: string;
+  created_by: string;
+  created_at: unknown;
+  expires_at: unknown;
+  revoked_at: unknown;
 }
 
 export interface ScoreRow {
@@ -43,13 +71,13 @@ export class ComplianceStore {
   async resultsOfRun(
     runId: number,
     filter: { entityRef?: string; flippedOnly?: boolean } = {},
-  ): Promise<StoredResult[]> {
+  ): Promise<StoredControlResult[]> {
     const q = this.db('conductor_compliance_results').where('run_id', runId);
     if (filter.entityRef) q.where('entity_ref', filter.entityRef);
     if (filter.flippedOnly)
       q.whereNotNull('previous_status').whereRaw('previous_status <> status');
     const rows = await q.orderBy(['entity_ref', 'control_id']);
-    return rows.map((r: any) => ({
+    return rows.map((r: ResultRow) => ({
       controlId: r.control_id,
       entityRef: r.entity_ref,
       severity: r.severity,
@@ -70,7 +98,7 @@ export class ComplianceStore {
     const q = this.db('conductor_compliance_scores').where('run_id', runId);
     if (scope) q.where('scope', scope);
     if (ref) q.where('ref', ref);
-    return (await q).map((r: any) => ({
+    return (await q).map((r: ScoreDbRow) => ({
       scope: r.scope,
       ref: r.ref,
       score: toScore(r.score),
@@ -88,11 +116,13 @@ export class ComplianceStore {
       .orderBy('r.id', 'desc')
       .limit(limit)
       .select('r.id as runId', 'r.finished_at as at', 's.score as score');
-    return rows.reverse().map((r: any) => ({
-      runId: Number(r.runId),
-      at: toIso(r.at),
-      score: toScore(r.score),
-    }));
+    return rows
+      .reverse()
+      .map((r: { runId: unknown; at: unknown; score: unknown }) => ({
+        runId: Number(r.runId),
+        at: toIso(r.at),
+        score: toScore(r.score),
+      }));
   }
 
   /** The fact values the last run saw, per entity. */
@@ -121,12 +151,14 @@ export class ComplianceStore {
       runId,
     );
     if (entityRef) q.where('entity_ref', entityRef);
-    return (await q.orderBy(['entity_ref', 'name'])).map((r: any) => ({
-      entityRef: r.entity_ref,
-      name: r.name,
-      before: r.before_json === null ? null : JSON.parse(r.before_json),
-      after: r.after_json === null ? null : JSON.parse(r.after_json),
-    }));
+    return (await q.orderBy(['entity_ref', 'name'])).map(
+      (r: FactChangeRow) => ({
+        entityRef: r.entity_ref,
+        name: r.name,
+        before: r.before_json === null ? null : JSON.parse(r.before_json),
+        after: r.after_json === null ? null : JSON.parse(r.after_json),
+      }),
+    );
   }
 
   /** The finished run before `runId`, if any. */
@@ -152,7 +184,7 @@ export class ComplianceStore {
     controls: number;
     entities: number;
     score: number | null;
-    results: StoredResult[];
+    results: StoredControlResult[];
     scores: ScoreRow[];
     factChanges: FactChange[];
     seenChanges: FactChange[];
@@ -296,21 +328,9 @@ export class ComplianceStore {
       return n > 0;
     });
   }
-
-  async audit(exemptionId: number) {
-    return (
-      await this.db('conductor_compliance_audit')
-        .where('exemption_id', exemptionId)
-        .orderBy('id')
-    ).map((r: any) => ({
-      action: r.action,
-      actor: r.actor,
-      at: toIso(r.at),
-    }));
-  }
 }
 
-function fromExemptionRow(r: any): StoredExemption {
+function fromExemptionRow(r: ExemptionRow): StoredExemption {
   return {
     id: Number(r.id),
     entityRef: r.entity_ref,

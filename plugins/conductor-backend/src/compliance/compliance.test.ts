@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { conductorPlugin } from './plugin';
-import { QUIET_SCHEDULES } from './testSchedules';
+import { conductorPlugin } from '../plugin';
+import { QUIET_SCHEDULES } from '../__testUtils__/testSchedules';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 

@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { conductorPlugin } from './plugin';
-import { QUIET_SCHEDULES } from './testSchedules';
+import { conductorPlugin } from '../plugin';
+import { QUIET_SCHEDULES } from '../__testUtils__/testSchedules';
 
 // The owning group, its member, and a service it owns: the real
 // notifications backend resolves the group to alice through the catalog.

@@ -12,8 +12,8 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { runConductor } from '@internal/conductor-cli/src/program';
 import knexFactory from 'knex';
 import request from 'supertest';
-import { conductorPlugin } from './plugin';
-import { QUIET_SCHEDULES } from './testSchedules';
+import { conductorPlugin } from '../plugin';
+import { QUIET_SCHEDULES } from '../__testUtils__/testSchedules';
 
 const CI_TOKEN = 'ci-token-for-gate-tests-0123';
 const daysAgo = (d: number) =>

@@ -3,22 +3,25 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  EntityReadinessResponse,
   PromotionCheckRequest,
+  PromotionOverride,
+  PromotionOverrideRequest,
+  TeamReadinessResponse,
   PromotionDecision,
   ReadinessScore,
   computeReadiness,
 } from '@internal/plugin-conductor-common';
-import { EvidenceStore } from '../database/EvidenceStore';
+import { InputError } from '@backstage/errors';
 import { AlertSender } from '../shared/AlertSender';
-import { ComponentDirectory, ownerOf } from './ComponentDirectory';
+import { CatalogSnapshot, EvidenceAccess } from '../shared/capability';
 import { GroupCommit } from '../shared/GroupCommit';
 import {
   DecisionToRecord,
   ReadinessStore,
   StoredReadinessScore,
-} from '../database/ReadinessStore';
+} from './ReadinessStore';
 import { ReadinessSettings } from './readinessConfig';
 
 /** The portal path of an entity's Readiness tab. */
@@ -44,11 +47,10 @@ function toStoredScore(s: ReadinessScore): StoredReadinessScore {
 export class ReadinessService {
   constructor(
     private readonly deps: {
-      evidence: EvidenceStore;
+      evidence: EvidenceAccess;
       store: ReadinessStore;
-      catalog: CatalogService;
-      /** Existence and owner lookups for the gate. */
-      directory: ComponentDirectory;
+      /** Existence and owner lookups for the gate, and the team ranking. */
+      catalogSnapshot: CatalogSnapshot;
       settings: ReadinessSettings;
       logger: LoggerService;
       alerts?: AlertSender;
@@ -82,44 +84,32 @@ export class ReadinessService {
     return computeReadiness(entityRef, facts, this.deps.settings.policy, now);
   }
 
-  /** Components in the catalog with their owner, read page by page. */
-  private async componentOwners(
-    credentials: BackstageCredentials,
-  ): Promise<Map<string, string>> {
-    const owners = new Map<string, string>();
-    for await (const page of this.deps.catalog.streamEntities(
-      {
-        filter: { kind: 'Component' },
-        fields: ['kind', 'metadata.name', 'metadata.namespace', 'relations'],
-      },
-      { credentials },
-    )) {
-      for (const e of page) {
-        owners.set(stringifyEntityRef(e), ownerOf(e) ?? 'unowned');
-      }
-    }
-    return owners;
+  /** Components in the catalog snapshot with their owner. */
+  private async componentOwners(): Promise<Map<string, string>> {
+    const snapshot = this.deps.catalogSnapshot;
+    await snapshot.ensure();
+    return new Map(
+      snapshot.entities(['Component']).map(e => {
+        const ref = stringifyEntityRef(e);
+        return [ref, snapshot.ownerOf(ref) ?? 'unowned'];
+      }),
+    );
   }
 
   /**
    * Scores every component from its latest evidence and stores the scores:
    * the daily snapshot the team trend is drawn from.
    */
-  async snapshot(
-    credentials: BackstageCredentials,
-    now = new Date(),
-  ): Promise<number> {
-    const scored = await this.scoreAllComponents(credentials, now);
+  async snapshot(now = new Date()): Promise<number> {
+    await this.deps.catalogSnapshot.refresh();
+    const scored = await this.scoreAllComponents(now);
     await this.deps.store.saveScores(scored.map(x => toStoredScore(x.score)));
     return scored.length;
   }
 
   /** Every component's score from its latest evidence, with its owner. */
-  private async scoreAllComponents(
-    credentials: BackstageCredentials,
-    now: Date,
-  ) {
-    const owners = await this.componentOwners(credentials);
+  private async scoreAllComponents(now: Date) {
+    const owners = await this.componentOwners();
     const facts = await this.deps.evidence.latestForEntities([
       ...owners.keys(),
     ]);
@@ -135,8 +125,8 @@ export class ReadinessService {
   }
 
   /** Readiness per owning team: current ranking and the daily trend of stored scores. */
-  async teams(credentials: BackstageCredentials, now = new Date()) {
-    const scored = await this.scoreAllComponents(credentials, now);
+  async teams(now = new Date()): Promise<TeamReadinessResponse> {
+    const scored = await this.scoreAllComponents(now);
     const owners = new Map(scored.map(x => [x.score.entityRef, x.owner]));
     const threshold = this.thresholdFor('production');
     const byTeam = new Map<
@@ -198,6 +188,47 @@ export class ReadinessService {
     return { threshold, teams, trend };
   }
 
+  /** An entity's score with its history and recent gate decisions. */
+  async forEntity(entityRef: string): Promise<EntityReadinessResponse> {
+    const score = await this.score(entityRef);
+    return {
+      ...score,
+      thresholds: { production: this.thresholdFor('production') },
+      history: (await this.deps.store.scoreHistory(entityRef, 60)).map(h => ({
+        score: h.score,
+        computedAt: h.computedAt,
+      })),
+      decisions: await this.deps.store.recentDecisions(entityRef, 10),
+    };
+  }
+
+  /**
+   * Records a break-glass override: someone other than the person asking
+   * must approve it, and it expires.
+   */
+  async createOverride(
+    request: PromotionOverrideRequest,
+    createdBy: string,
+    now = new Date(),
+  ): Promise<PromotionOverride> {
+    if (createdBy === request.approver) {
+      throw new InputError(
+        'approver: must be someone other than the person asking for the override',
+      );
+    }
+    return this.deps.store.createOverride({
+      entityRef: request.entityRef,
+      environment: request.environment,
+      reason: request.reason,
+      approver: request.approver,
+      createdBy,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(
+        now.getTime() + request.expiresInHours * 3_600_000,
+      ).toISOString(),
+    });
+  }
+
   async check(
     request: PromotionCheckRequest,
     requestedBy: string,
@@ -217,7 +248,10 @@ export class ReadinessService {
     let owner: string | undefined;
     let toStore: StoredReadinessScore | undefined;
     try {
-      const entity = await this.deps.directory.lookup(entityRef, credentials);
+      const entity = await this.deps.catalogSnapshot.lookup(
+        entityRef,
+        credentials,
+      );
       if (!entity.exists) {
         decision = {
           ...base,

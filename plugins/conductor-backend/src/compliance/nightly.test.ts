@@ -10,8 +10,8 @@ import { Knex } from 'knex';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { conductorPlugin } from './plugin';
-import { QUIET_SCHEDULES } from './testSchedules';
+import { conductorPlugin } from '../plugin';
+import { QUIET_SCHEDULES } from '../__testUtils__/testSchedules';
 
 // Replicas share PostgreSQL in production; SQLite is one process only.
 const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });

@@ -1,0 +1,150 @@
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { conductorEvidenceReadPermission } from '@internal/plugin-conductor-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { ENTITY_REF, entityRefFromParams, parseBody } from '../shared/http';
+import { allowedEntities, requirePermission } from '../shared/permissions';
+import { ComplianceService } from './ComplianceService';
+
+const evaluateBody = z
+  .object({
+    entityRef: ENTITY_REF,
+    proposedFacts: z.array(z.unknown()).optional(),
+  })
+  .strict();
+
+const exemptionBody = z
+  .object({
+    entityRef: ENTITY_REF,
+    controlId: z.string().min(1),
+    reason: z
+      .string()
+      .trim()
+      .min(10, 'must say why, in at least 10 characters'),
+    approver: z
+      .string()
+      .regex(
+        /^user:/,
+        'must be the user entity ref of who approved, e.g. user:default/alice',
+      ),
+    expiresAt: z.string().datetime({
+      offset: true,
+      message: 'must be an ISO-8601 timestamp',
+    }),
+  })
+  .strict();
+
+const changesQuery = z.object({
+  runId: z.coerce.number().int().positive().optional(),
+});
+
+/** Routes under `/compliance`. */
+export function createComplianceRouter(deps: {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  compliance: ComplianceService;
+}): express.Router {
+  const { httpAuth, permissions, compliance } = deps;
+  const router = Router();
+
+  router.get('/controls', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json(compliance.listControls());
+  });
+
+  // Re-reads the catalog files; on any error the loaded controls stay active.
+  router.post('/controls/reload', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json({ controls: await compliance.loadControls() });
+  });
+
+  router.post('/runs', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json(await compliance.run('manual'));
+  });
+
+  // A dry run for a pull request: stores nothing.
+  router.post('/evaluate', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const body = parseBody(evaluateBody, req.body);
+    await requirePermission(
+      permissions,
+      credentials,
+      conductorEvidenceReadPermission,
+      `Not allowed to read evidence of ${body.entityRef}`,
+      body.entityRef,
+    );
+    res.json(await compliance.evaluate(body, credentials));
+  });
+
+  // What changed in a run (default: the latest) against the run before.
+  router.get('/changes', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const query = changesQuery.safeParse(req.query);
+    if (!query.success)
+      throw new InputError(`runId: ${query.error.issues[0].message}`);
+    res.json(
+      await compliance.changes(query.data.runId, refs =>
+        allowedEntities(
+          permissions,
+          credentials,
+          conductorEvidenceReadPermission,
+          refs,
+        ),
+      ),
+    );
+  });
+
+  router.get('/teams', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json(await compliance.teams());
+  });
+
+  router.post('/exemptions', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const body = parseBody(exemptionBody, req.body);
+    res
+      .status(201)
+      .json(
+        await compliance.createExemption(
+          body,
+          credentials.principal.userEntityRef,
+        ),
+      );
+  });
+
+  router.delete('/exemptions/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const id = Number(req.params.id);
+    if (!Number.isInteger(id))
+      throw new InputError('id: must be an exemption id');
+    await compliance.revokeExemption(id, credentials.principal.userEntityRef);
+    res.status(204).end();
+  });
+
+  router.get('/:kind/:namespace/:name', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const entityRef = entityRefFromParams(req.params);
+    await requirePermission(
+      permissions,
+      credentials,
+      conductorEvidenceReadPermission,
+      `Not allowed to read evidence of ${entityRef}`,
+      entityRef,
+    );
+    res.json(await compliance.forEntity(entityRef));
+  });
+
+  return router;
+}
