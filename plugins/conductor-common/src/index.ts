@@ -8,3 +8,7 @@ export * from './evidence';
 export * from './permissions';
 export * from './readiness';
 export * from './compliance';
+export * from './backfill';
+export * from './remediation';
+export * from './slo';
+export * from './federation';

@@ -2,6 +2,10 @@ import {
   createPermission,
   type Permission,
 } from '@backstage/plugin-permission-common';
+import { conductorRemediationPermissions } from './remediation/permissions';
+import { conductorBackfillPermissions } from './backfill/permissions';
+import { conductorFederationPermissions } from './federation/permissions';
+import { conductorSloPermissions } from './slo/permissions';
 
 // Who holds which permission is decided by the portal's permission policy
 // (plugins/conductor-backend-module-permission-policy, docs/security.md).
@@ -156,4 +160,8 @@ export const conductorPermissions: Permission[] = [
   conductorOverrideRequestPermission,
   conductorOverrideApprovePermission,
   conductorOverrideRevokePermission,
+  ...conductorBackfillPermissions,
+  ...conductorFederationPermissions,
+  ...conductorRemediationPermissions,
+  ...conductorSloPermissions,
 ];
