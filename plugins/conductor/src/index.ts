@@ -1,13 +1,13 @@
 /**
- * Maestro Conductor portal plugin. The new frontend system plugin is the
- * default export of `@internal/plugin-conductor/alpha`; these exports serve
- * apps on the legacy system.
+ * Maestro Conductor portal plugin. It targets Backstage's new frontend
+ * system: install the default export of `@internal/plugin-conductor/alpha`.
+ * This entry point holds only what works in any app: the capabilities' API
+ * references and clients.
  *
  * @packageDocumentation
  */
-export * from './api';
-export { EvidenceContent as EntityEvidenceContent } from './components/EvidenceContent';
-export { ReadinessContent as EntityReadinessContent } from './components/ReadinessContent';
-export { TeamReadinessPage } from './components/TeamReadinessPage';
-export { ComplianceContent as EntityComplianceContent } from './components/ComplianceContent';
-export { TeamCompliancePage } from './components/TeamCompliancePage';
+export * from './evidence/api';
+export * from './compliance/api';
+export * from './readiness/api';
+export { ConductorHttp, entityPath } from './shared/http';
+export type { ConductorHttpDeps } from './shared/http';

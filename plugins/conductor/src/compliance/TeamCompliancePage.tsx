@@ -10,11 +10,16 @@ import Grid from '@mui/material/Grid';
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import useAsync from 'react-use/esm/useAsync';
 import { TeamComplianceResponse } from '@internal/plugin-conductor-common';
-import { conductorApiRef } from '../../api';
-import { formatDelta } from '../ComplianceContent';
-import { FactChangesTable } from '../ComplianceContent/FactChanges';
+import { complianceApiRef } from './api';
+import { FactChangesTable } from './FactChanges';
 import Typography from '@mui/material/Typography';
-import { DataTable, ChartFigure, TeamTrendChart } from '../shared';
+import {
+  DataTable,
+  ChartFigure,
+  TeamTrendChart,
+  formatDelta,
+  formatPercent,
+} from '../shared';
 
 const shortName = (ref: string) => ref.replace(/^group:default\//, '');
 
@@ -33,7 +38,7 @@ export function toComplianceTrendRows(teams: TeamComplianceResponse['teams']) {
 
 /** The "Compliance" page: teams ranked by compliance score, with delta and trend. */
 export function TeamCompliancePage() {
-  const api = useApi(conductorApiRef);
+  const api = useApi(complianceApiRef);
   const { value, loading, error } = useAsync(
     () => api.getTeamCompliance(),
     [api],
@@ -94,7 +99,7 @@ export function TeamCompliancePage() {
                 cells: [
                   i + 1,
                   t.ref,
-                  `${(t.score * 100).toFixed(1)} %`,
+                  formatPercent(t.score),
                   t.previousScore === null
                     ? 'first run'
                     : formatDelta(t.score, t.previousScore),

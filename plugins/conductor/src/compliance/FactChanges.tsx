@@ -1,21 +1,5 @@
-import {
-  FactChange,
-  FactValue,
-  KNOWN_FACTS,
-  inferFactType,
-} from '@internal/plugin-conductor-common';
-import { formatFactValue } from '../EvidenceContent';
-import { DataTable } from '../shared';
-
-/** A value on one side of a change; "—" where the fact did not exist. */
-export function formatChangedValue(
-  name: string,
-  value: FactValue | null,
-): string {
-  if (value === null) return '—';
-  const type = KNOWN_FACTS[name]?.type ?? inferFactType(value) ?? 'string';
-  return formatFactValue({ name, type, value });
-}
+import { FactChange } from '@internal/plugin-conductor-common';
+import { DataTable, formatChangedValue } from '../shared';
 
 /** The facts that changed between two compliance runs, before and after. */
 export function FactChangesTable(props: {

@@ -17,7 +17,7 @@ import {
 } from 'recharts';
 import useAsync from 'react-use/esm/useAsync';
 import { TeamReadinessResponse } from '@internal/plugin-conductor-common';
-import { conductorApiRef } from '../../api';
+import { readinessApiRef } from './api';
 import { DataTable, ChartFigure, TeamTrendChart } from '../shared';
 
 const shortName = (ref: string) => ref.replace(/^group:default\//, '');
@@ -35,7 +35,7 @@ export function toTrendRows(trend: TeamReadinessResponse['trend']) {
 
 /** The "Readiness" page: production readiness by team, ranked, with its trend. */
 export function TeamReadinessPage() {
-  const api = useApi(conductorApiRef);
+  const api = useApi(readinessApiRef);
   const { value, loading, error } = useAsync(
     () => api.getTeamReadiness(),
     [api],

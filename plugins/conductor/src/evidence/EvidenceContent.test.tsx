@@ -1,21 +1,14 @@
-import { Entity } from '@backstage/catalog-model';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { EvidenceFact } from '@internal/plugin-conductor-common';
 import { screen, within } from '@testing-library/react';
-import { ConductorApi, conductorApiRef } from '../../api';
+import {
+  hoursAgo,
+  ordersApiRef as ref,
+  renderForEntity,
+} from '../__testUtils__';
+import { EvidenceApi, evidenceApiRef } from './api';
 import { EvidenceContent } from './EvidenceContent';
 import { toChartPoints } from './FactHistoryChart';
 
-const entity: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: 'orders-api', namespace: 'default' },
-  spec: { type: 'service', owner: 'payments', lifecycle: 'production' },
-};
-const ref = 'component:default/orders-api';
-const hoursAgo = (h: number) =>
-  new Date(Date.now() - h * 3_600_000).toISOString();
 const fact = (
   name: string,
   type: EvidenceFact['type'],
@@ -32,14 +25,10 @@ const fact = (
   recordedAt: observedAt,
 });
 
-function renderWith(api: Partial<ConductorApi>) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[conductorApiRef, api]]}>
-      <EntityProvider entity={entity}>
-        <EvidenceContent />
-      </EntityProvider>
-    </TestApiProvider>,
-  );
+function renderWith(api: Partial<EvidenceApi>) {
+  return renderForEntity(<EvidenceContent />, {
+    apis: [[evidenceApiRef, api]],
+  });
 }
 
 describe('EvidenceContent', () => {

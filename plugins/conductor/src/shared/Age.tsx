@@ -1,4 +1,4 @@
-import { formatAge } from '@internal/plugin-conductor-common';
+import { formatAge } from './format';
 
 /** "3 d" (with an optional suffix), the exact time on hover. */
 export function Age(props: { at: string; suffix?: string }) {

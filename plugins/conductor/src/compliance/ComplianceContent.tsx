@@ -20,9 +20,15 @@ import {
   YAxis,
 } from 'recharts';
 import useAsync from 'react-use/esm/useAsync';
-import { conductorApiRef } from '../../api';
+import { complianceApiRef } from './api';
 import { FactChangesTable } from './FactChanges';
-import { DataTable, ChartFigure, Age } from '../shared';
+import {
+  DataTable,
+  ChartFigure,
+  Age,
+  formatDelta,
+  formatPercent,
+} from '../shared';
 
 const STATUS_COLOR: Record<
   ControlStatus,
@@ -42,21 +48,10 @@ const ORDER: ControlStatus[] = [
   'not-applicable',
 ];
 
-/** "+0.12" / "-0.05" / "" for a score change. */
-export function formatDelta(
-  score: number | null,
-  previous: number | null,
-): string {
-  if (score === null || previous === null) return '';
-  const d = Math.round((score - previous) * 10_000) / 10_000;
-  if (d === 0) return '±0';
-  return d > 0 ? `+${d}` : String(d);
-}
-
 /** The "Compliance" tab: each control's status and why, the score and its trend. */
 export function ComplianceContent() {
   const { entity } = useEntity();
-  const api = useApi(conductorApiRef);
+  const api = useApi(complianceApiRef);
   const entityRef = stringifyEntityRef(entity);
   const { value, loading, error } = useAsync(
     () => api.getCompliance(entityRef),
@@ -94,9 +89,7 @@ export function ComplianceContent() {
       <Grid item xs={12} md={4}>
         <InfoCard title="Compliance score" subheader={`run #${value.runId}`}>
           <Typography variant="h3" data-testid="compliance-score">
-            {value.score === null
-              ? 'n/a'
-              : `${(value.score * 100).toFixed(1)} %`}
+            {formatPercent(value.score)}
           </Typography>
           <Typography variant="body1">
             {value.previousScore === null

@@ -25,7 +25,7 @@ import {
   YAxis,
 } from 'recharts';
 import useAsync from 'react-use/esm/useAsync';
-import { conductorApiRef } from '../../api';
+import { readinessApiRef } from './api';
 import { DataTable, ChartFigure, Age } from '../shared';
 
 const GREEN = '#2e7d32';
@@ -88,7 +88,7 @@ export function ReadinessGauge(props: { score: number; threshold: number }) {
  */
 export function ReadinessContent() {
   const { entity } = useEntity();
-  const api = useApi(conductorApiRef);
+  const api = useApi(readinessApiRef);
   const entityRef = stringifyEntityRef(entity);
   const { value, loading, error } = useAsync(
     () => api.getReadiness(entityRef),

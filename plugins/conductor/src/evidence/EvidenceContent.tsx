@@ -7,40 +7,14 @@ import {
 import { useApi } from '@backstage/frontend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import {
-  EvidenceFact,
-  KNOWN_FACTS,
-  formatAge,
-} from '@internal/plugin-conductor-common';
+import { KNOWN_FACTS } from '@internal/plugin-conductor-common';
 import Box from '@mui/material/Box';
 import Grid from '@mui/material/Grid';
 import Tooltip from '@mui/material/Tooltip';
 import useAsync from 'react-use/esm/useAsync';
-import { conductorApiRef } from '../../api';
+import { evidenceApiRef } from './api';
 import { FactHistoryChart } from './FactHistoryChart';
-import { DataTable, Age } from '../shared';
-
-/** A fact value as a person reads it. */
-export function formatFactValue(
-  fact: Pick<EvidenceFact, 'name' | 'type' | 'value'>,
-): string {
-  const v = fact.value;
-  if (fact.type === 'number' && typeof v === 'number') {
-    const known = KNOWN_FACTS[fact.name];
-    return known?.max === 1 ? `${(v * 100).toFixed(1)} %` : String(v);
-  }
-  if (fact.type === 'boolean') return v ? 'yes' : 'no';
-  if (fact.type === 'timestamp')
-    return `${String(v).slice(0, 10)} (${formatAge(String(v))} ago)`;
-  if (fact.type === 'string-list')
-    return (v as string[]).join(', ') || '(none)';
-  if (fact.type === 'object') {
-    return Object.entries(v as Record<string, unknown>)
-      .map(([k, x]) => `${k}: ${x ?? 'missing'}`)
-      .join(', ');
-  }
-  return String(v);
-}
+import { DataTable, Age, formatFactValue } from '../shared';
 
 /**
  * The "Evidence" tab: every fact known about the entity, how old it is and
@@ -48,7 +22,7 @@ export function formatFactValue(
  */
 export function EvidenceContent() {
   const { entity } = useEntity();
-  const api = useApi(conductorApiRef);
+  const api = useApi(evidenceApiRef);
   const entityRef = stringifyEntityRef(entity);
 
   const { value, loading, error } = useAsync(async () => {

@@ -1,0 +1,49 @@
+// One API per capability; each client talks to its own routes under
+// /api/conductor through the shared ConductorHttp.
+import {
+  ApiBlueprint,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import { ComplianceClient, complianceApiRef } from '../compliance/api';
+import { EvidenceClient, evidenceApiRef } from '../evidence/api';
+import { ReadinessClient, readinessApiRef } from '../readiness/api';
+import { ConductorHttp } from '../shared/http';
+
+const deps = { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef };
+
+/** @alpha */
+export const evidenceApi = ApiBlueprint.make({
+  name: 'evidence',
+  params: defineParams =>
+    defineParams({
+      api: evidenceApiRef,
+      deps,
+      factory: d => new EvidenceClient(new ConductorHttp(d)),
+    }),
+});
+
+/** @alpha */
+export const complianceApi = ApiBlueprint.make({
+  name: 'compliance',
+  params: defineParams =>
+    defineParams({
+      api: complianceApiRef,
+      deps,
+      factory: d => new ComplianceClient(new ConductorHttp(d)),
+    }),
+});
+
+/** @alpha */
+export const readinessApi = ApiBlueprint.make({
+  name: 'readiness',
+  params: defineParams =>
+    defineParams({
+      api: readinessApiRef,
+      deps,
+      factory: d => new ReadinessClient(new ConductorHttp(d)),
+    }),
+});
+
+/** Every capability's API, in the order the plugin installs them. @alpha */
+export const conductorApis = [evidenceApi, complianceApi, readinessApi];

@@ -1,0 +1,80 @@
+// One "Conductor" page in the sidebar; each capability adds a sub-page (a
+// tab of that page). The old top-level URLs redirect to their sub-pages
+// because docs, notifications and CI output link there.
+import {
+  PageBlueprint,
+  RouteRef,
+  SubPageBlueprint,
+  useRouteRef,
+} from '@backstage/frontend-plugin-api';
+import { Navigate, useLocation } from 'react-router-dom';
+import { complianceRouteRef, readinessRouteRef, rootRouteRef } from '../routes';
+
+/** The Conductor page: the capabilities' pages are its tabs. @alpha */
+export const conductorPage = PageBlueprint.make({
+  params: {
+    path: '/conductor',
+    title: 'Conductor',
+    routeRef: rootRouteRef,
+  },
+});
+
+const attachTo = { id: 'page:conductor', input: 'pages' };
+
+/** The "Compliance" sub-page: teams ranked by compliance score, with trend. @alpha */
+export const teamComplianceSubPage = SubPageBlueprint.make({
+  name: 'compliance',
+  attachTo,
+  params: {
+    path: 'compliance',
+    title: 'Compliance',
+    routeRef: complianceRouteRef,
+    loader: () =>
+      import('../compliance/TeamCompliancePage').then(m => (
+        <m.TeamCompliancePage />
+      )),
+  },
+});
+
+/** The "Readiness" sub-page: PRS by team, ranked, with its trend. @alpha */
+export const teamReadinessSubPage = SubPageBlueprint.make({
+  name: 'readiness',
+  attachTo,
+  params: {
+    path: 'readiness',
+    title: 'Readiness',
+    routeRef: readinessRouteRef,
+    loader: () =>
+      import('../readiness/TeamReadinessPage').then(m => (
+        <m.TeamReadinessPage />
+      )),
+  },
+});
+
+/** Sends an old URL to where the page lives now, keeping query and hash. */
+function RedirectTo(props: { routeRef: RouteRef }) {
+  const link = useRouteRef(props.routeRef);
+  const { search, hash } = useLocation();
+  return link ? <Navigate to={`${link()}${search}${hash}`} replace /> : null;
+}
+
+/** A page at an old URL that redirects to a Conductor sub-page. @alpha */
+export function redirectPage(name: string, path: string, routeRef: RouteRef) {
+  return PageBlueprint.make({
+    name,
+    params: {
+      path,
+      noHeader: true,
+      loader: async () => <RedirectTo routeRef={routeRef} />,
+    },
+  });
+}
+
+/** Every page, sub-page and redirect, in the order the tabs appear. @alpha */
+export const conductorPages = [
+  conductorPage,
+  teamComplianceSubPage,
+  teamReadinessSubPage,
+  redirectPage('compliance-redirect', '/compliance', complianceRouteRef),
+  redirectPage('readiness-redirect', '/readiness', readinessRouteRef),
+];

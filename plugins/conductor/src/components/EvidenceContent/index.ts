@@ -1,1 +1,0 @@
-export { EvidenceContent, formatFactValue } from './EvidenceContent';

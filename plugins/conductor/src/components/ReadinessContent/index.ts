@@ -1,1 +1,0 @@
-export { ReadinessContent, ReadinessGauge } from './ReadinessContent';

@@ -1,4 +1,0 @@
-export {
-  TeamCompliancePage,
-  toComplianceTrendRows,
-} from './TeamCompliancePage';

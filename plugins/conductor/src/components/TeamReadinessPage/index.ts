@@ -1,1 +1,0 @@
-export { TeamReadinessPage, toTrendRows } from './TeamReadinessPage';
