@@ -26,10 +26,10 @@ backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
 
-// permissions
+// permissions: Maestro Conductor's policy (roles in docs/security.md)
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  import('@internal/plugin-conductor-backend-module-permission-policy'),
 );
 
 // user settings, notifications and signals
