@@ -5,9 +5,11 @@ import {
   PageBlueprint,
   RouteRef,
   SubPageBlueprint,
+  useAppLocation,
+  useAppNavigate,
   useRouteRef,
 } from '@backstage/frontend-plugin-api';
-import { Navigate, useLocation } from 'react-router-dom';
+import { useEffect } from 'react';
 import { complianceRouteRef, readinessRouteRef, rootRouteRef } from '../routes';
 
 /** The Conductor page: the capabilities' pages are its tabs. @alpha */
@@ -54,8 +56,13 @@ export const teamReadinessSubPage = SubPageBlueprint.make({
 /** Sends an old URL to where the page lives now, keeping query and hash. */
 function RedirectTo(props: { routeRef: RouteRef }) {
   const link = useRouteRef(props.routeRef);
-  const { search, hash } = useLocation();
-  return link ? <Navigate to={`${link()}${search}${hash}`} replace /> : null;
+  const { search, hash } = useAppLocation();
+  const navigate = useAppNavigate();
+  const target = link ? `${link()}${search}${hash}` : undefined;
+  useEffect(() => {
+    if (target) navigate(target, { replace: true });
+  }, [navigate, target]);
+  return null;
 }
 
 /** A page at an old URL that redirects to a Conductor sub-page. @alpha */

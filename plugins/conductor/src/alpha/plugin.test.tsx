@@ -1,0 +1,76 @@
+import { coreApis, createFrontendPlugin } from '@backstage/frontend-plugin-api';
+import { renderTestApp } from '@backstage/frontend-test-utils';
+import { screen, waitFor } from '@testing-library/react';
+import { complianceApiRef } from '../compliance/api';
+import { readinessApiRef } from '../readiness/api';
+import { conductorPages } from './pages';
+
+const apis = [
+  [
+    complianceApiRef,
+    {
+      getTeamCompliance: async () => ({ runId: null, teams: [] }),
+      getComplianceChanges: async () => ({
+        runId: null,
+        previousRunId: null,
+        flips: [],
+        factChanges: [],
+        truncated: false,
+      }),
+    },
+  ],
+  [
+    readinessApiRef,
+    {
+      getTeamReadiness: async () => ({ threshold: 0.9, teams: [], trend: [] }),
+    },
+  ],
+] as const;
+
+function renderAt(url: string) {
+  return renderTestApp({
+    features: [
+      createFrontendPlugin({
+        pluginId: 'conductor',
+        extensions: conductorPages,
+      }),
+    ],
+    apis: apis as any,
+    initialRouteEntries: [url],
+  });
+}
+
+describe('the Conductor page', () => {
+  it.each([
+    ['/compliance', '/conductor/compliance', 'No compliance run yet'],
+    ['/readiness', '/conductor/readiness', 'Readiness by team'],
+  ])(
+    'sends the old URL %s to %s, keeping the query',
+    async (from, to, text) => {
+      const app = renderAt(`${from}?team=payments`);
+      expect(
+        await screen.findByText(text, {}, { timeout: 10_000 }),
+      ).toBeInTheDocument();
+      await waitFor(() =>
+        expect(
+          app.apis.get(coreApis.appHistory)!.getSnapshot().location,
+        ).toMatchObject({ pathname: to, search: '?team=payments' }),
+      );
+    },
+  );
+
+  it('shows the capabilities as tabs of one page', async () => {
+    renderAt('/conductor');
+    expect(
+      await screen.findByText('No compliance run yet'),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('tab', { name: 'Compliance' })).toHaveAttribute(
+      'href',
+      '/conductor/compliance',
+    );
+    expect(screen.getByRole('tab', { name: 'Readiness' })).toHaveAttribute(
+      'href',
+      '/conductor/readiness',
+    );
+  });
+});
