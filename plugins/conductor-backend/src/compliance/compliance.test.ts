@@ -1,17 +1,12 @@
-import {
-  TestDatabases,
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { TestDatabases, mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
-import { conductorPlugin } from '../plugin';
-import { QUIET_SCHEDULES } from '../__testUtils__/testSchedules';
+import {
+  QUIET_SCHEDULES,
+  startConductor,
+  writeControlsFile,
+} from '../__testUtils__';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
@@ -50,29 +45,16 @@ describe.each(databases.eachSupportedId())(
   'continuous compliance on %p',
   databaseId => {
     async function start(controls = CONTROLS) {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conductor-controls-'));
-      const file = path.join(dir, 'controls.yaml');
-      fs.writeFileSync(file, controls);
+      const file = writeControlsFile(controls);
       const knex = await databases.init(databaseId);
-      const backend = await startTestBackend({
-        features: [
-          conductorPlugin,
-          catalogServiceMock.factory({ entities }),
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              conductor: {
-                ...QUIET_SCHEDULES,
-                compliance: {
-                  ...QUIET_SCHEDULES.compliance,
-                  catalogFiles: [file],
-                },
-              },
-            },
-          }),
-        ],
+      const { server } = await startConductor({
+        entities,
+        knex,
+        conductor: {
+          compliance: { ...QUIET_SCHEDULES.compliance, catalogFiles: [file] },
+        },
       });
-      return { server: backend.server, file, knex };
+      return { server, file, knex };
     }
     const ci = { Authorization: mockCredentials.service.header() };
     const alice = {

@@ -1,9 +1,4 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { authServiceFactory } from '@backstage/backend-defaults/auth';
-import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
-import { urlReaderServiceFactory } from '@backstage/backend-defaults/urlReader';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 // The CLI has no library entry point (its index runs it): the tests drive its program directly.
 // eslint-disable-next-line @backstage/no-forbidden-package-imports
 import { runConductor } from '@internal/conductor-cli/src/program';
@@ -12,37 +7,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { conductorPlugin } from '../plugin';
-import { QUIET_SCHEDULES } from '../__testUtils__/testSchedules';
-
-const CI_TOKEN = 'ci-token-for-tests-0123456789';
-
-/** A real HTTP server serving a folder: the repositories the collector reads. */
-function serveFolder(
-  root: string,
-): Promise<{ server: http.Server; base: string }> {
-  const server = http.createServer((req, res) => {
-    const file = path.join(
-      root,
-      decodeURIComponent(new URL(req.url!, 'http://x').pathname),
-    );
-    if (
-      !file.startsWith(root) ||
-      !fs.existsSync(file) ||
-      fs.statSync(file).isDirectory()
-    ) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200).end(fs.readFileSync(file));
-  });
-  return new Promise(resolve =>
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      resolve({ server, base: `http://127.0.0.1:${port}` });
-    }),
-  );
-}
+import { CI_TOKEN, serveFolder, startConductor } from '../__testUtils__';
 
 function component(
   name: string,
@@ -141,32 +106,16 @@ describe('conductor backend plugin', () => {
         spec: { type: 'cache', owner: 'payments' },
       },
     ];
-    const backend = await startTestBackend({
-      features: [
-        conductorPlugin,
-        catalogServiceMock.factory({ entities }),
-        authServiceFactory,
-        httpAuthServiceFactory,
-        urlReaderServiceFactory,
-        mockServices.rootConfig.factory({
-          data: {
-            backend: {
-              auth: {
-                externalAccess: [
-                  {
-                    type: 'static',
-                    options: { token: CI_TOKEN, subject: 'orders-pipeline' },
-                  },
-                ],
-              },
-              reading: { allow: [{ host: new URL(repoServer.base).host }] },
-            },
-            conductor: { ...QUIET_SCHEDULES },
-          },
-        }),
-      ],
+    const { server } = await startConductor({
+      entities,
+      realAuth: true,
+      ciSubject: 'orders-pipeline',
+      urlReader: true,
+      backend: {
+        reading: { allow: [{ host: new URL(repoServer.base).host }] },
+      },
     });
-    return backend.server;
+    return server;
   }
 
   const auth = { Authorization: `Bearer ${CI_TOKEN}` };

@@ -1,10 +1,4 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { authServiceFactory } from '@backstage/backend-defaults/auth';
-import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 // The CLI has no library entry point (its index runs it): the tests drive its program directly.
@@ -12,10 +6,8 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { runConductor } from '@internal/conductor-cli/src/program';
 import knexFactory from 'knex';
 import request from 'supertest';
-import { conductorPlugin } from '../plugin';
-import { QUIET_SCHEDULES } from '../__testUtils__/testSchedules';
+import { CI_TOKEN, startConductor } from '../__testUtils__';
 
-const CI_TOKEN = 'ci-token-for-gate-tests-0123';
 const daysAgo = (d: number) =>
   new Date(Date.now() - d * 86_400_000).toISOString();
 
@@ -47,30 +39,13 @@ const readyFacts = [
 ];
 
 async function startWithRealAuth(config: object = {}) {
-  const backend = await startTestBackend({
-    features: [
-      conductorPlugin,
-      catalogServiceMock.factory({ entities }),
-      authServiceFactory,
-      httpAuthServiceFactory,
-      mockServices.rootConfig.factory({
-        data: {
-          backend: {
-            auth: {
-              externalAccess: [
-                {
-                  type: 'static',
-                  options: { token: CI_TOKEN, subject: 'release-pipeline' },
-                },
-              ],
-            },
-          },
-          conductor: { ...QUIET_SCHEDULES, ...config },
-        },
-      }),
-    ],
+  const { server } = await startConductor({
+    entities,
+    realAuth: true,
+    ciSubject: 'release-pipeline',
+    conductor: config,
   });
-  return backend.server;
+  return server;
 }
 
 const auth = { Authorization: `Bearer ${CI_TOKEN}` };
@@ -346,16 +321,8 @@ describe('break-glass override', () => {
   async function startWithMockAuth(
     catalog = catalogServiceMock.factory({ entities }),
   ) {
-    const backend = await startTestBackend({
-      features: [
-        conductorPlugin,
-        catalog,
-        mockServices.rootConfig.factory({
-          data: { conductor: QUIET_SCHEDULES },
-        }),
-      ],
-    });
-    return backend.server;
+    const { server } = await startConductor({ entities, catalog });
+    return server;
   }
   const ci = { Authorization: mockCredentials.service.header() };
   const alice = {
@@ -490,16 +457,7 @@ describe('break-glass override', () => {
       connection: ':memory:',
       useNullAsDefault: true,
     });
-    const backend = await startTestBackend({
-      features: [
-        conductorPlugin,
-        catalogServiceMock.factory({ entities }),
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: { conductor: QUIET_SCHEDULES },
-        }),
-      ],
-    });
+    const backend = await startConductor({ entities, knex });
     await request(backend.server)
       .post('/api/conductor/evidence')
       .set(ci)

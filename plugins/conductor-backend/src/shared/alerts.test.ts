@@ -1,17 +1,12 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
-import { conductorPlugin } from '../plugin';
-import { QUIET_SCHEDULES } from '../__testUtils__/testSchedules';
+import {
+  QUIET_SCHEDULES,
+  startConductor,
+  writeControlsFile,
+} from '../__testUtils__';
 
 // The owning group, its member, and a service it owns: the real
 // notifications backend resolves the group to alice through the catalog.
@@ -49,29 +44,18 @@ const alice = {
 };
 
 async function start() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conductor-alerts-'));
-  const file = path.join(dir, 'controls.yaml');
-  fs.writeFileSync(
-    file,
+  const file = writeControlsFile(
     'controls:\n  - id: SEC-MFA-01\n    title: MFA\n    severity: critical\n    check: mfa.enforced\n',
   );
-  const backend = await startTestBackend({
-    features: [
-      conductorPlugin,
-      notificationsPlugin,
-      catalogServiceMock.factory({ entities }),
-      mockServices.rootConfig.factory({
-        data: {
-          app: { baseUrl: 'http://localhost:3000' },
-          conductor: {
-            ...QUIET_SCHEDULES,
-            compliance: { ...QUIET_SCHEDULES.compliance, catalogFiles: [file] },
-          },
-        },
-      }),
-    ],
+  const { server } = await startConductor({
+    entities,
+    app: { baseUrl: 'http://localhost:3000' },
+    conductor: {
+      compliance: { ...QUIET_SCHEDULES.compliance, catalogFiles: [file] },
+    },
+    features: [notificationsPlugin],
   });
-  return backend.server;
+  return server;
 }
 
 /** Alice's notifications of a topic, polled until `count` arrived (alerts are sent in the background). */
