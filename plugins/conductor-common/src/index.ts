@@ -12,3 +12,4 @@ export * from './backfill';
 export * from './remediation';
 export * from './slo';
 export * from './federation';
+export * from './lineage';

@@ -6,6 +6,7 @@ import { conductorRemediationPermissions } from './remediation/permissions';
 import { conductorBackfillPermissions } from './backfill/permissions';
 import { conductorFederationPermissions } from './federation/permissions';
 import { conductorSloPermissions } from './slo/permissions';
+import { conductorLineagePermissions } from './lineage/permissions';
 
 // Who holds which permission is decided by the portal's permission policy
 // (plugins/conductor-backend-module-permission-policy, docs/security.md).
@@ -164,4 +165,5 @@ export const conductorPermissions: Permission[] = [
   ...conductorFederationPermissions,
   ...conductorRemediationPermissions,
   ...conductorSloPermissions,
+  ...conductorLineagePermissions,
 ];

@@ -1,0 +1,98 @@
+import { BlastRadiusReport } from './blastRadius';
+import { LineageEdge, LineageNode } from './model';
+
+/** `GET /lineage/graph/:kind/:ns/:name?depth=&maxNodes=` @public */
+export interface LineageGraphResponse {
+  /** The node the neighbourhood is drawn around. */
+  root: string;
+  depth: number;
+  nodes: LineageNode[];
+  edges: LineageEdge[];
+  /** True when the depth, node cap or time budget cut the neighbourhood: expand a node to see more. */
+  partial: boolean;
+  partialReason?: 'depth' | 'time' | 'nodes';
+}
+
+/** `GET /lineage/blast-radius/node?id=` — what a change to one node reaches. @public */
+export interface LineageNodeRadiusResponse {
+  start: string;
+  nodes: Array<{ id: string; depth: number }>;
+  edges: LineageEdge[];
+  partial: boolean;
+  partialReason?: 'depth' | 'time' | 'nodes';
+}
+
+/** One operation document in a request. @public */
+export interface LineageOperationInput {
+  /** Its name or path in the client's repository, e.g. `src/queries/OrderDetails.graphql`. */
+  file: string;
+  text: string;
+  client?: string;
+  tenants?: string[];
+}
+
+/** `POST /lineage/blast-radius` (CI token or a person). @public */
+export interface BlastRadiusRequest {
+  /** The API whose schema changes, e.g. `api:default/orders-graphql`. */
+  entityRef: string;
+  /** The new SDL. */
+  headSdl: string;
+  /** The old SDL; default the API's definition in the catalog. */
+  baseSdl?: string;
+  /** Judge these operations instead of the ones registered for the API. */
+  operations?: LineageOperationInput[];
+  /** Recorded mitigations by change path. */
+  mitigations?: Record<string, string>;
+  /** Default `conductor.lineage.maxServices` (0). */
+  maxServices?: number;
+}
+
+/** The report, with what the graph walk from the impacted fields reached. @public */
+export interface BlastRadiusResponse extends BlastRadiusReport {
+  /** Resolvers, policies, tests and contracts behind the changed fields. */
+  reached: Array<{ id: string; kind: string; depth: number }>;
+}
+
+/** `POST /lineage/operations` (CI token): the operations one client sends to one API. @public */
+export interface PushOperationsRequest {
+  /** The API, e.g. `api:default/orders-graphql`. */
+  entityRef: string;
+  /** The client's name; its catalog component when it has one. */
+  client: string;
+  /** The catalog component of the client, e.g. `component:default/checkout-web`. */
+  service?: string;
+  tenants?: string[];
+  /** The client's full set: replaces what was registered for it before. */
+  operations: Array<{ file: string; text: string; tenants?: string[] }>;
+}
+
+/** @public */
+export interface PushOperationsResponse {
+  entityRef: string;
+  client: string;
+  operations: number;
+  added: number;
+  removed: number;
+}
+
+/** `POST /lineage/ingest` @public */
+export interface LineageIngestResponse {
+  nodes: number;
+  edges: number;
+  added: number;
+  removed: number;
+  /** What was skipped, naming the entity and file (a schema that does not parse...). */
+  problems: string[];
+  warnings: string[];
+}
+
+/** A stored lineage change event (the seed's dashboard "lineage change events"). @public */
+export interface LineageChangeEvent {
+  id: number;
+  at: string;
+  /** `added` or `removed`. */
+  change: 'added' | 'removed';
+  edge: LineageEdge;
+  /** What made it: `ingest`, `ci:<subject>`, `snapshot`. */
+  source: string;
+}

@@ -1,0 +1,431 @@
+import {
+  Change,
+  ChangeType,
+  CriticalityLevel,
+  diff,
+} from '@graphql-inspector/core';
+import { GraphQLError, specifiedRules, validate } from 'graphql';
+import { NoUnusedFragmentsRule } from 'graphql/validation/rules/NoUnusedFragmentsRule';
+import {
+  LineageOperation,
+  OperationCoordinates,
+  operationCoordinates,
+} from './operations';
+import { LoadedSchema } from './sdl';
+
+/** @public */
+export type ChangeCriticality = 'breaking' | 'dangerous' | 'safe';
+
+/** The seed's runbook "Blast Radius High", one kind per step. @public */
+export type MitigationKind = 'waves' | 'shim' | 'deprecation-window';
+
+/** @public */
+export interface BlastRadiusChange {
+  /** Inspector's change type, e.g. `FIELD_REMOVED`. */
+  type: string;
+  /** Schema coordinate, e.g. `Order.items` or `Query.order.id`. */
+  path: string;
+  message: string;
+  criticality: ChangeCriticality;
+  /** Why Inspector graded it so. */
+  reason?: string;
+  /**
+   * `impacting` when an operation valid before is invalid after because of
+   * it; `unused` otherwise ("breaking, unused" for a breaking change).
+   */
+  usage: 'impacting' | 'unused';
+  /** Keys of the operations it breaks. */
+  impactedOperations: string[];
+  /** Keys of the operations that use the changed coordinate, broken or not. */
+  selectedBy: string[];
+  services: string[];
+  tenants: string[];
+  mitigation: Array<{ kind: MitigationKind; step: string }>;
+  /** The recorded mitigation, when CI passed one for this path. */
+  mitigated?: string;
+}
+
+/** @public */
+export interface ImpactedOperation {
+  key: string;
+  /** Path relative to the operations directory, or the stored operation's id. */
+  file: string;
+  operationName: string;
+  client?: string;
+  services: string[];
+  tenants: string[];
+  /** Paths of the changes that break it. */
+  changes: string[];
+  /** graphql-js validation errors against the new schema, `line:column: message`. */
+  errors: string[];
+}
+
+/** @public */
+export interface BlastRadiusReport {
+  summary: {
+    breaking: number;
+    dangerous: number;
+    safe: number;
+    breakingUnused: number;
+    impactedOperations: number;
+    operationsChecked: number;
+    services: number;
+    tenants: number;
+  };
+  changes: BlastRadiusChange[];
+  impactedOperations: ImpactedOperation[];
+  services: string[];
+  tenants: string[];
+  /** True when the graph walk stopped at a limit; the lists may be short. */
+  partial: boolean;
+  partialReason?: string;
+  /** Operations already invalid against the old schema: not judged. */
+  skippedOperations: Array<{
+    file: string;
+    operationName: string;
+    reason: string;
+  }>;
+  /** Tolerated input (duplicate fields...), naming file and line:column. */
+  warnings: string[];
+  /** The seed's alert "blast radius > N services without mitigation". */
+  gate: { maxServices: number; failed: boolean; reasons: string[] };
+}
+
+/** @public */
+export interface BlastRadiusInput {
+  base: LoadedSchema;
+  head: LoadedSchema;
+  operations: LineageOperation[];
+  /** Recorded mitigations by change path, e.g. `{ "Order.items": "itemsV2 shim, wave 1 done" }`. */
+  mitigations?: Record<string, string>;
+  /** A breaking change may reach at most this many services without a recorded mitigation (default 0). */
+  maxServices?: number;
+}
+
+const CRITICALITY: Record<CriticalityLevel, ChangeCriticality> = {
+  [CriticalityLevel.Breaking]: 'breaking',
+  [CriticalityLevel.Dangerous]: 'dangerous',
+  [CriticalityLevel.NonBreaking]: 'safe',
+};
+
+// Every operation is judged alone (with the fragments of its document), so a
+// fragment only a sibling operation spreads is not an error.
+const RULES = specifiedRules.filter(r => r !== NoUnusedFragmentsRule);
+
+const REMOVALS = new Set<string>([
+  ChangeType.FieldRemoved,
+  ChangeType.TypeRemoved,
+  ChangeType.EnumValueRemoved,
+  ChangeType.UnionMemberRemoved,
+  ChangeType.FieldArgumentRemoved,
+  ChangeType.InputFieldRemoved,
+  ChangeType.ObjectTypeInterfaceRemoved,
+  ChangeType.DirectiveRemoved,
+  ChangeType.DirectiveArgumentRemoved,
+  ChangeType.DirectiveLocationRemoved,
+]);
+const TYPE_CHANGES = new Set<string>([
+  ChangeType.FieldTypeChanged,
+  ChangeType.FieldArgumentTypeChanged,
+  ChangeType.InputFieldTypeChanged,
+  ChangeType.TypeKindChanged,
+  ChangeType.DirectiveArgumentTypeChanged,
+  ChangeType.SchemaQueryTypeChanged,
+  ChangeType.SchemaMutationTypeChanged,
+  ChangeType.SchemaSubscriptionTypeChanged,
+]);
+const ADDITIONS = new Set<string>([
+  ChangeType.FieldArgumentAdded,
+  ChangeType.InputFieldAdded,
+  ChangeType.DirectiveArgumentAdded,
+]);
+const DEPRECATIONS = new Set<string>([
+  ChangeType.FieldDeprecationAdded,
+  ChangeType.EnumValueDeprecationReasonAdded,
+]);
+
+/** `Query.order.@deprecated` → `Query.order`: the coordinate a change is about. */
+function anchorOf(change: Change): string {
+  return (change.path ?? '').replace(/\.@.*$/, '');
+}
+
+function parentOf(path: string): string {
+  const dot = path.lastIndexOf('.');
+  return dot < 0 ? path : path.slice(0, dot);
+}
+
+function namedTypeName(wrapped: unknown): string | undefined {
+  return typeof wrapped === 'string'
+    ? wrapped.replace(/[[\]!]/g, '')
+    : undefined;
+}
+
+/**
+ * Whether a change explains a validation error whose node sits inside the
+ * coordinates `chain` (innermost last).
+ */
+function explains(change: Change, chain: string[]): boolean {
+  if (!chain.length) return false;
+  const path = anchorOf(change);
+  const own = chain[chain.length - 1];
+  if (path === own) return true;
+  // A required argument or input field added: the error is on the field or object using it.
+  if (ADDITIONS.has(change.type) && parentOf(path) === own) return true;
+  // A field whose type became another type breaks selections made beneath it.
+  if (change.type === ChangeType.FieldTypeChanged && chain.includes(path)) {
+    const meta = change.meta as {
+      oldFieldType?: string;
+      newFieldType?: string;
+    };
+    return (
+      namedTypeName(meta.oldFieldType) !== namedTypeName(meta.newFieldType)
+    );
+  }
+  return false;
+}
+
+function uses(change: Change, coordinates: Set<string>): boolean {
+  const path = anchorOf(change);
+  if (coordinates.has(path)) return true;
+  return ADDITIONS.has(change.type) && coordinates.has(parentOf(path));
+}
+
+function quoteList(items: string[], max = 5): string {
+  if (!items.length) return 'none';
+  const shown = items.slice(0, max).join(', ');
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+}
+
+/**
+ * The runbook's steps ("break change into waves; add shims; extend
+ * deprecation window") that fit the kind of change, naming who is reached.
+ */
+export function mitigationFor(
+  change: Pick<BlastRadiusChange, 'type' | 'path' | 'criticality'>,
+  clients: string[],
+  selectedBy: string[],
+): Array<{ kind: MitigationKind; step: string }> {
+  const who = quoteList(clients);
+  const path = `\`${change.path}\``;
+  if (change.criticality === 'safe') {
+    if (DEPRECATIONS.has(change.type) && selectedBy.length)
+      return [
+        {
+          kind: 'deprecation-window',
+          step: `Keep the deprecation window open until the operations still using ${path} (${quoteList(
+            selectedBy,
+          )}) have moved off it; remove it only when none use it`,
+        },
+      ];
+    return [];
+  }
+  if (REMOVALS.has(change.type))
+    return [
+      {
+        kind: 'deprecation-window',
+        step: `Extend the deprecation window: keep ${path} with @deprecated(reason: …) until ${who} no longer use it`,
+      },
+      {
+        kind: 'waves',
+        step: `Break the change into waves: migrate ${who} first, then remove ${path} in a later release`,
+      },
+    ];
+  if (TYPE_CHANGES.has(change.type))
+    return [
+      {
+        kind: 'shim',
+        step: `Add a shim: keep ${path} with its old type and serve the new shape under a new name, resolved from the same data`,
+      },
+      {
+        kind: 'waves',
+        step: `Break the change into waves: move ${who} to the new field, then deprecate ${path} and remove it later`,
+      },
+    ];
+  if (ADDITIONS.has(change.type))
+    return [
+      {
+        kind: 'shim',
+        step: `Add a shim: make ${path} optional with a default so operations that do not pass it keep working`,
+      },
+      {
+        kind: 'waves',
+        step: `Break the change into waves: ${who} start passing ${path}, then make it required`,
+      },
+    ];
+  return [
+    {
+      kind: 'waves',
+      step: `Break the change into waves: release ${path} to ${who} one at a time and watch their errors`,
+    },
+  ];
+}
+
+function errorLine(error: GraphQLError): string {
+  const loc = error.locations?.[0];
+  return loc ? `${loc.line}:${loc.column}: ${error.message}` : error.message;
+}
+
+/**
+ * The blast radius of a schema change against operations: every change
+ * graded by Inspector, then each operation judged by graphql-js `validate` —
+ * impacted exactly when valid against the old schema and invalid against
+ * the new — and each impact traced to the changes that cause it.
+ *
+ * @public
+ */
+export async function computeBlastRadius(
+  input: BlastRadiusInput,
+): Promise<BlastRadiusReport> {
+  const { base, head, operations } = input;
+  const mitigations = input.mitigations ?? {};
+  const maxServices = input.maxServices ?? 0;
+  const all = await diff(base.schema, head.schema);
+  // Inspector reports a deprecation twice (the deprecation and the directive
+  // usage); the directive-usage twin adds nothing.
+  const changes = all.filter(
+    c =>
+      !(
+        String(c.type).startsWith('DIRECTIVE_USAGE_') &&
+        /\.@deprecated/.test(c.path ?? '')
+      ),
+  );
+
+  const skipped: BlastRadiusReport['skippedOperations'] = [];
+  const judged: Array<{
+    op: LineageOperation;
+    coords: OperationCoordinates;
+    errors: readonly GraphQLError[];
+  }> = [];
+  for (const op of operations) {
+    const before = validate(base.schema, op.document, RULES);
+    if (before.length) {
+      skipped.push({
+        file: op.file,
+        operationName: op.operationName,
+        reason: `invalid against the old schema: ${errorLine(before[0])}`,
+      });
+      continue;
+    }
+    judged.push({
+      op,
+      coords: operationCoordinates(base.schema, op.document),
+      errors: validate(head.schema, op.document, RULES),
+    });
+  }
+
+  // The component sending the operation, else its client's name.
+  const servicesOf = (op: LineageOperation) => {
+    const who = op.service ?? op.client;
+    return who ? [who] : [];
+  };
+
+  const impacted: ImpactedOperation[] = [];
+  const breaksByChange = new Map<Change, LineageOperation[]>();
+  for (const { op, coords, errors } of judged) {
+    if (!errors.length) continue;
+    let culprits = changes.filter(c =>
+      errors.some(e =>
+        (e.nodes ?? []).some(n => explains(c, coords.chainOf.get(n) ?? [])),
+      ),
+    );
+    // An error no change explains directly: blame what the operation uses.
+    if (!culprits.length)
+      culprits = changes.filter(
+        c =>
+          c.criticality.level !== CriticalityLevel.NonBreaking &&
+          uses(c, coords.used),
+      );
+    for (const c of culprits)
+      breaksByChange.set(c, [...(breaksByChange.get(c) ?? []), op]);
+    impacted.push({
+      key: op.key,
+      file: op.file,
+      operationName: op.operationName,
+      ...(op.client ? { client: op.client } : {}),
+      services: servicesOf(op),
+      tenants: op.tenants,
+      changes: [...new Set(culprits.map(anchorOf))],
+      errors: errors.map(errorLine),
+    });
+  }
+
+  const reported: BlastRadiusChange[] = changes.map(c => {
+    const broken = breaksByChange.get(c) ?? [];
+    const selectedBy = judged
+      .filter(j => uses(c, j.coords.used))
+      .map(j => j.op.key);
+    const services = [...new Set(broken.flatMap(servicesOf))].sort();
+    const tenants = [...new Set(broken.flatMap(o => o.tenants))].sort();
+    const criticality = CRITICALITY[c.criticality.level];
+    const path = anchorOf(c);
+    const clients = [
+      ...new Set(
+        (broken.length
+          ? broken
+          : judged.filter(j => selectedBy.includes(j.op.key)).map(j => j.op)
+        ).map(o => o.client ?? o.service ?? o.file),
+      ),
+    ].sort();
+    return {
+      type: String(c.type),
+      path,
+      message: c.message,
+      criticality,
+      ...(c.criticality.reason ? { reason: c.criticality.reason } : {}),
+      usage: broken.length ? 'impacting' : 'unused',
+      impactedOperations: broken.map(o => o.key),
+      selectedBy,
+      services,
+      tenants,
+      mitigation: mitigationFor(
+        { type: String(c.type), path, criticality },
+        clients,
+        selectedBy,
+      ),
+      ...(mitigations[path] ? { mitigated: mitigations[path] } : {}),
+    };
+  });
+
+  const reasons = reported
+    .filter(
+      c =>
+        c.criticality === 'breaking' &&
+        c.services.length > maxServices &&
+        !c.mitigated,
+    )
+    .map(
+      c =>
+        `${c.path}: ${c.type} reaches ${
+          c.services.length
+        } service(s) (${quoteList(
+          c.services,
+        )}), more than ${maxServices}, without a recorded mitigation`,
+    );
+
+  const services = [...new Set(impacted.flatMap(o => o.services))].sort();
+  const tenants = [...new Set(impacted.flatMap(o => o.tenants))].sort();
+  const count = (k: ChangeCriticality) =>
+    reported.filter(c => c.criticality === k).length;
+  return {
+    summary: {
+      breaking: count('breaking'),
+      dangerous: count('dangerous'),
+      safe: count('safe'),
+      breakingUnused: reported.filter(
+        c => c.criticality === 'breaking' && c.usage === 'unused',
+      ).length,
+      impactedOperations: impacted.length,
+      operationsChecked: judged.length,
+      services: services.length,
+      tenants: tenants.length,
+    },
+    changes: reported,
+    impactedOperations: impacted,
+    services,
+    tenants,
+    partial: false,
+    skippedOperations: skipped,
+    warnings: [...base.warnings, ...head.warnings],
+    gate: { maxServices, failed: reasons.length > 0, reasons },
+  };
+}
