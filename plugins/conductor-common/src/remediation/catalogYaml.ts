@@ -22,6 +22,25 @@ export class RemediationInputError extends Error {
   }
 }
 
+/** A line with the spaces before a trailing comment collapsed, as the printer writes it. */
+const normalise = (line: string) =>
+  line.replace(/(\S)[ \t]+#/, '$1 #').trimEnd();
+
+/**
+ * The printer collapses the spaces before a trailing comment; an unchanged
+ * line is taken back from the original so the diff shows only real edits.
+ */
+function keepOriginalSpacing(original: string, printed: string): string {
+  const byNormal = new Map<string, string>();
+  for (const line of original.split('\n')) {
+    if (!byNormal.has(normalise(line))) byNormal.set(normalise(line), line);
+  }
+  return printed
+    .split('\n')
+    .map(line => byNormal.get(line) ?? line)
+    .join('\n');
+}
+
 /**
  * A multi-document YAML file (such as `catalog-info.yaml`) edited through the
  * `yaml` library's document API. Only the documents an edit touched are
@@ -34,6 +53,7 @@ export class YamlFile {
   readonly docs: Document.Parsed[];
   private readonly touched = new Set<number>();
   private readonly indentSeq: boolean;
+  private readonly flowPadding: boolean;
 
   private constructor(readonly path: string, readonly text: string) {
     const lineCounter = new LineCounter();
@@ -54,6 +74,8 @@ export class YamlFile {
     // Keep the file's own style for block sequences under a key: "  - x"
     // (indented) or "- x" (flush with the key).
     this.indentSeq = !/^(\s*)[\w.-]+:\s*\n\1- /m.test(text);
+    // ...and its style of flow collections: "{ a: 1 }" or "{a: 1}".
+    this.flowPadding = /[[{] \S/.test(text) || !/[[{]\S/.test(text);
   }
 
   /** Parses `text`; throws RemediationInputError naming file, line and column. */
@@ -120,11 +142,16 @@ export class YamlFile {
         i + 1 < this.docs.length ? this.docs[i + 1].range[0] : this.text.length;
       out += this.text.slice(cursor, start);
       if (this.touched.has(i)) {
-        let printed = doc.toString({ indentSeq: this.indentSeq });
+        let printed = doc.toString({
+          indentSeq: this.indentSeq,
+          flowCollectionPadding: this.flowPadding,
+        });
         const original = this.text.slice(start, end);
         // Keep the blank lines that separated it from the next document.
         const trailing = /\n*$/.exec(original)?.[0] ?? '';
-        printed = printed.replace(/\n*$/, '') + (trailing || '\n');
+        printed =
+          keepOriginalSpacing(original, printed.replace(/\n*$/, '')) +
+          (trailing || '\n');
         out += printed;
       } else {
         out += this.text.slice(start, end);
