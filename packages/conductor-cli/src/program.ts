@@ -3,6 +3,7 @@ import { CliContext, EXIT, Io, createCliContext } from './context';
 import { registerComplianceCommands } from './compliance/commands';
 import { registerEvidenceCommands } from './evidence/commands';
 import { registerReadinessCommands } from './readiness/commands';
+import { registerRemediationCommands } from './remediation/commands';
 import { registerSloCommands } from './slo/commands';
 
 export { EXIT } from './context';
@@ -16,6 +17,7 @@ const CAPABILITY_COMMANDS: Array<(program: Command, cli: CliContext) => void> =
     registerEvidenceCommands,
     registerReadinessCommands,
     registerComplianceCommands,
+    registerRemediationCommands,
     registerSloCommands,
   ];
 
