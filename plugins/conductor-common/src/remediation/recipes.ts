@@ -4,6 +4,7 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { Document } from 'yaml';
+import { parseSloFile, renderSloRules } from '../slo';
 import { YamlFile } from './catalogYaml';
 import {
   ALERT_RULE_PATHS,
@@ -47,6 +48,9 @@ export interface Recipe {
   parameters: Array<{ name: string; description: string; default?: string }>;
   apply(ctx: RecipeContext): RecipeResult;
 }
+
+/** SLO files in a repository: `*.sloth.yaml`, `*.openslo.yaml`, `slo.yaml`, `slos/*.yaml`. */
+const SLO_FILE = /(^|\/)([^/]+\.(sloth|openslo)|slos?|slos?\/[^/]+)\.ya?ml$/;
 
 /** Retention classes the privacy control accepts. */
 export const RETENTION_CLASSES = ['short-30d', 'standard-365d', 'legal-hold'];
@@ -244,8 +248,35 @@ const alerts: Recipe = {
         message: `errorRatio ${ctx.params.errorRatio} must be between 0 and 1`,
       };
     const name = ctx.component.metadata.name;
+    // The service's SLO files (OpenSLO or Sloth): the SLO capability's
+    // multi-window burn-rate rules.
+    const sloFiles = Object.keys(ctx.files)
+      .filter(p => SLO_FILE.test(p))
+      .sort();
+    if (sloFiles.length) {
+      const slos = [];
+      for (const file of sloFiles) {
+        const parsed = parseSloFile(file, ctx.files[file]);
+        if (parsed.errors.length) {
+          const e = parsed.errors[0];
+          return {
+            status: 'cannot-fix',
+            message: `${e.file}:${e.line} ${e.field}: ${e.message}`,
+          };
+        }
+        slos.push(...parsed.slos);
+      }
+      if (slos.length)
+        return {
+          status: 'changed',
+          message: `${ALERT_RULE_PATHS[0]}: burn-rate alerts for ${
+            slos.length
+          } SLOs of ${sloFiles.join(', ')}`,
+          create: { [ALERT_RULE_PATHS[0]]: renderSloRules(slos) },
+        };
+    }
     const job = ctx.params.job ?? name;
-    // A minimal availability pair; the SLO capability's burn-rate rules replace it when the service declares SLOs.
+    // No SLO declared: a minimal availability pair.
     const doc = new Document({
       groups: [
         {

@@ -218,6 +218,28 @@ describe('planRemediation', () => {
     expect(body).toContain('parameter **retention-tags.class** = `legal-hold`');
   });
 
+  it("writes the SLO capability's burn-rate alerts when the repository declares SLOs", () => {
+    const sloth = fs.readFileSync(
+      path.resolve(__dirname, '../../../../examples/slo/orders-api.sloth.yaml'),
+      'utf8',
+    );
+    const plan = planRemediation({
+      files: { 'catalog-info.yaml': CATALOG, 'orders-api.sloth.yaml': sloth },
+      controls,
+      evidence,
+      now,
+      onlyControls: ['OPS-ALERTS-01'],
+    });
+    expect(plan.fixes[0].status).toBe('fixed');
+    expect(plan.fixes[0].message).toMatch(
+      /burn-rate alerts for \d+ SLOs of orders-api\.sloth\.yaml/,
+    );
+    expect(plan.patched['monitoring/alerts.yaml']).toContain(
+      'OrdersApiHighErrorRate',
+    );
+    expect(plan.patched['monitoring/alerts.yaml']).toContain('sloth_slo');
+  });
+
   it('targets only the asked controls', () => {
     const plan = planRemediation({
       files: { 'catalog-info.yaml': CATALOG },
