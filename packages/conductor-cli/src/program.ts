@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { CliContext, EXIT, Io, createCliContext } from './context';
 import { registerComplianceCommands } from './compliance/commands';
 import { registerEvidenceCommands } from './evidence/commands';
+import { registerLineageCommands } from './lineage/commands';
 import { registerReadinessCommands } from './readiness/commands';
 import { registerRemediationCommands } from './remediation/commands';
 import { registerSloCommands } from './slo/commands';
@@ -17,6 +18,7 @@ const CAPABILITY_COMMANDS: Array<(program: Command, cli: CliContext) => void> =
     registerEvidenceCommands,
     registerReadinessCommands,
     registerComplianceCommands,
+    registerLineageCommands,
     registerRemediationCommands,
     registerSloCommands,
   ];

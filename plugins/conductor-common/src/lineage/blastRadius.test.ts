@@ -200,6 +200,12 @@ describe('blast radius on the demo APIs', () => {
     ]);
     expect(r.tenants).toEqual(['acme', 'globex', 'initech']);
     expect(items.mitigation.map(m => m.kind)).toEqual(['shim', 'waves']);
+    // OrderItem is gone, but what breaks is explained by Order.items
+    expect(r.changes.find(c => c.path === 'OrderItem')).toMatchObject({
+      type: 'TYPE_REMOVED',
+      usage: 'used',
+      impactedOperations: [],
+    });
   });
 
   it('a new required argument breaks every operation calling the field', async () => {

@@ -31,9 +31,10 @@ export interface BlastRadiusChange {
   reason?: string;
   /**
    * `impacting` when an operation valid before is invalid after because of
-   * it; `unused` otherwise ("breaking, unused" for a breaking change).
+   * it; `used` when operations use the changed coordinate yet all stay
+   * valid; `unused` when none uses it ("breaking, unused").
    */
-  usage: 'impacting' | 'unused';
+  usage: 'impacting' | 'used' | 'unused';
   /** Keys of the operations it breaks. */
   impactedOperations: string[];
   /** Keys of the operations that use the changed coordinate, broken or not. */
@@ -260,6 +261,11 @@ export function mitigationFor(
   ];
 }
 
+function usageOf(broken: number, selected: number): BlastRadiusChange['usage'] {
+  if (broken) return 'impacting';
+  return selected ? 'used' : 'unused';
+}
+
 function errorLine(error: GraphQLError): string {
   const loc = error.locations?.[0];
   return loc ? `${loc.line}:${loc.column}: ${error.message}` : error.message;
@@ -372,7 +378,7 @@ export async function computeBlastRadius(
       message: c.message,
       criticality,
       ...(c.criticality.reason ? { reason: c.criticality.reason } : {}),
-      usage: broken.length ? 'impacting' : 'unused',
+      usage: usageOf(broken.length, selectedBy.length),
       impactedOperations: broken.map(o => o.key),
       selectedBy,
       services,

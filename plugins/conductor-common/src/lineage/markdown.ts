@@ -1,6 +1,15 @@
-import { BlastRadiusReport } from './blastRadius';
+import { BlastRadiusChange, BlastRadiusReport } from './blastRadius';
 
 const MAX_ROWS = 50;
+
+const USAGE: Record<
+  BlastRadiusChange['usage'],
+  (criticality: string) => string
+> = {
+  impacting: () => 'impacting',
+  used: criticality => `${criticality}, used but no operation breaks`,
+  unused: criticality => `${criticality}, unused`,
+};
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -51,9 +60,9 @@ export function formatBlastRadiusMarkdown(
     );
     for (const c of notable.slice(0, MAX_ROWS))
       lines.push(
-        `| ${c.criticality} | \`${cell(c.path)}\` ${cell(c.message)} | ${
-          c.usage === 'unused' ? `${c.criticality}, unused` : 'impacting'
-        } | ${c.impactedOperations.length} | ${cell(
+        `| ${c.criticality} | \`${cell(c.path)}\` ${cell(c.message)} | ${USAGE[
+          c.usage
+        ](c.criticality)} | ${c.impactedOperations.length} | ${cell(
           c.services.join(', ') || '-',
         )} |`,
       );
@@ -91,7 +100,7 @@ export function formatBlastRadiusMarkdown(
     for (const c of checklist.slice(0, MAX_ROWS)) {
       lines.push(
         `- \`${c.path}\` (${c.criticality}${
-          c.usage === 'unused' ? ', unused' : ''
+          c.usage === 'impacting' ? '' : `, ${c.usage}`
         })${c.mitigated ? ` — mitigated: ${c.mitigated}` : ''}`,
       );
       for (const m of c.mitigation)

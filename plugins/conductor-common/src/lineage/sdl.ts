@@ -81,10 +81,10 @@ function dropDuplicateMembers(
   file: string,
   warnings: string[],
 ): DocumentNode {
-  // type name -> member name -> [definition index, member index] of the last one seen
-  const last = new Map<string, Map<string, { def: number; member: unknown }>>();
+  // type name -> member name -> the last definition seen
+  const last = new Map<string, Map<string, { member: unknown }>>();
   const drop = new Set<unknown>();
-  document.definitions.forEach((def, defIndex) => {
+  document.definitions.forEach(def => {
     if (!MEMBER_HOLDERS.has(def.kind)) return;
     const holder = def as unknown as WithMembers;
     const members = holder.fields ?? holder.values ?? [];
@@ -106,7 +106,7 @@ function dropDuplicateMembers(
           )}); the later definition is used`,
         );
       }
-      seen.set(member.name.value, { def: defIndex, member });
+      seen.set(member.name.value, { member });
     }
   });
   if (!drop.size) return document;
@@ -117,12 +117,12 @@ function dropDuplicateMembers(
       return {
         ...def,
         fields: holder.fields.filter(f => !drop.has(f)),
-      } as DefinitionNode;
+      } as unknown as DefinitionNode;
     if (holder.values)
       return {
         ...def,
         values: holder.values.filter(v => !drop.has(v)),
-      } as DefinitionNode;
+      } as unknown as DefinitionNode;
     return def;
   });
   return { ...document, definitions };
