@@ -11,6 +11,12 @@ export interface KnownFact {
   /** Inclusive bounds for numeric facts. */
   min?: number;
   max?: number;
+  /**
+   * The collector that owns the fact (`catalog`, `repository`): only it
+   * records it. CI cannot push it, or a pipeline could vouch for an on-call
+   * rotation nobody declared.
+   */
+  collectedBy?: string;
 }
 
 /**
@@ -36,15 +42,18 @@ export const KNOWN_FACTS: Readonly<Record<string, KnownFact>> = {
   'sbom.present': {
     type: 'boolean',
     description: 'An SBOM file exists in the repository',
+    collectedBy: 'repository',
   },
   'sbom.generated_at': {
     type: 'timestamp',
     description: 'When the SBOM in the repository was generated',
+    collectedBy: 'repository',
   },
   'sbom.components': {
     type: 'number',
     description: 'Number of components listed in the SBOM',
     min: 0,
+    collectedBy: 'repository',
   },
   'policy.coverage': {
     type: 'number',
@@ -63,6 +72,7 @@ export const KNOWN_FACTS: Readonly<Record<string, KnownFact>> = {
   'runbook.url': {
     type: 'string',
     description: 'Link to the on-call runbook',
+    collectedBy: 'catalog',
   },
   'slo.adherence': {
     type: 'number',
@@ -78,30 +88,37 @@ export const KNOWN_FACTS: Readonly<Record<string, KnownFact>> = {
     type: 'object',
     description:
       'Retention tag of each resource the entity depends on (resource ref -> tag, null when untagged)',
+    collectedBy: 'catalog',
   },
   'repo.codeowners': {
     type: 'boolean',
     description: 'The repository has a CODEOWNERS file',
+    collectedBy: 'repository',
   },
   'catalog.owner': {
     type: 'string',
     description: 'Owner entity ref as declared in the catalog',
+    collectedBy: 'catalog',
   },
   'catalog.owner_is_group': {
     type: 'boolean',
     description: 'The owner resolves to a Group entity in the catalog',
+    collectedBy: 'catalog',
   },
   'catalog.lifecycle': {
     type: 'string',
     description: 'Declared lifecycle (experimental, production, ...)',
+    collectedBy: 'catalog',
   },
   'catalog.oncall': {
     type: 'string',
     description: 'On-call rotation declared on the entity',
+    collectedBy: 'catalog',
   },
   'catalog.provides_apis': {
     type: 'string-list',
     description: 'API entity refs the entity provides',
+    collectedBy: 'catalog',
   },
   'alerts.defined': {
     type: 'boolean',
@@ -115,3 +132,19 @@ export const KNOWN_FACTS: Readonly<Record<string, KnownFact>> = {
 
 /** Fact names are dotted lower-case words, e.g. `test.coverage`. */
 export const FACT_NAME_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/;
+
+/**
+ * Bounds on what one evidence push may hold: a push beyond them is refused
+ * whole, naming the bound, before anything is stored.
+ *
+ * @public
+ */
+export const EVIDENCE_LIMITS = {
+  factsPerPush: 100,
+  nameLength: 128,
+  /** Bytes of a value's JSON. */
+  valueBytes: 16_384,
+  /** Levels of lists and objects in a value. */
+  valueDepth: 8,
+  entityRefLength: 255,
+} as const;

@@ -1,4 +1,5 @@
-import { validateEvidencePush } from './validation';
+import { EVIDENCE_LIMITS } from './knownFacts';
+import { parseIsoTimestamp, validateEvidencePush } from './validation';
 import { resolveRelativeTime, formatAge } from './age';
 
 const now = new Date('2026-11-24T12:00:00Z');
@@ -121,6 +122,8 @@ describe('validateEvidencePush', () => {
         ],
       },
       now,
+      // resources.retention is the catalog collector's: typed the same way.
+      { allowCollectorFacts: true },
     );
     expect(ok.ok && ok.facts.map(f => f.type)).toEqual([
       'object',
@@ -135,6 +138,7 @@ describe('validateEvidencePush', () => {
         ],
       },
       now,
+      { allowCollectorFacts: true },
     );
     expect(!bad.ok && bad.errors).toEqual([
       {
@@ -162,5 +166,154 @@ describe('relative times and ages', () => {
     expect(formatAge('2026-11-24T11:15:00Z', now)).toBe('45 min');
     expect(formatAge('2026-11-23T12:00:00Z', now)).toBe('24 h');
     expect(formatAge('2026-11-14T12:00:00Z', now)).toBe('10 d');
+  });
+
+  it('refuses timestamps that are not strict ISO-8601 or not real dates', () => {
+    for (const bad of [
+      '1',
+      'Tue, 24 Nov 2026 10:00:00 GMT',
+      '2026-02-30T00:00:00Z',
+      '2026-11-24',
+      '1999-12-31T00:00:00Z',
+    ]) {
+      const r = validateEvidencePush(
+        {
+          entityRef: 'component:default/x',
+          facts: [{ name: 'k6.last_run', value: bad }],
+        },
+        now,
+      );
+      expect(r.ok).toBe(false);
+      const o = validateEvidencePush(
+        {
+          entityRef: 'component:default/x',
+          facts: [{ name: 'test.coverage', value: 0.5, observedAt: bad }],
+        },
+        now,
+      );
+      expect(!o.ok && o.errors.map(e => e.field)).toEqual([
+        'facts[0].observedAt',
+      ]);
+    }
+    expect(parseIsoTimestamp('2026-11-24T10:00:00.123+02:00')).toBe(
+      Date.parse('2026-11-24T08:00:00.123Z'),
+    );
+  });
+
+  it('refuses a run dated in the future beyond the clock skew, and collector-owned facts from CI', () => {
+    const r = validateEvidencePush(
+      {
+        entityRef: 'component:default/x',
+        facts: [
+          { name: 'k6.last_run', value: '2099-01-01T00:00:00Z' },
+          { name: 'catalog.oncall', value: 'P123' },
+          {
+            name: 'chaos.last_run',
+            value: new Date(now.getTime() + 60_000).toISOString(),
+          },
+        ],
+      },
+      now,
+    );
+    expect(!r.ok && r.errors).toEqual([
+      {
+        field: 'facts[0].value',
+        message: 'k6.last_run 2099-01-01T00:00:00.000Z is in the future',
+      },
+      {
+        field: 'facts[1].name',
+        message:
+          'catalog.oncall is recorded by the catalog collector only; CI cannot push it',
+      },
+    ]);
+  });
+
+  it('bounds a push: facts per push, name length, value size and depth, entity ref', () => {
+    const fields = (body: object) => {
+      const r = validateEvidencePush(body, now);
+      return !r.ok && r.errors.map(e => [e.field, e.message, !!e.tooLarge]);
+    };
+    const many = Array.from(
+      { length: EVIDENCE_LIMITS.factsPerPush + 1 },
+      (_, i) => ({ name: `x.f${i}`, value: 1 }),
+    );
+    expect(fields({ entityRef: 'component:default/x', facts: many })).toEqual([
+      ['facts', `holds 101 facts; at most 100 per push`, true],
+    ]);
+    expect(
+      fields({
+        entityRef: 'component:default/x',
+        facts: [{ name: `x.${'a'.repeat(200)}`, value: 1 }],
+      }),
+    ).toEqual([
+      ['facts[0].name', 'is 202 characters long; at most 128', false],
+    ]);
+    expect(
+      fields({
+        entityRef: 'component:default/x',
+        facts: [{ name: 'x.big', value: 'a'.repeat(20_000) }],
+      }),
+    ).toEqual([
+      ['facts[0].value', 'is 20002 bytes of JSON; at most 16384', true],
+    ]);
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    // A value nested 100,000 deep cannot even be stringified: refused, no crash.
+    const r = validateEvidencePush(
+      {
+        entityRef: 'component:default/x',
+        facts: [{ name: 'x.deep', value: deep }],
+      },
+      now,
+    );
+    expect(!r.ok && r.errors[0].message).toBe(
+      'is nested more than 8 levels deep',
+    );
+    // Nine levels is one too many; eight is fine.
+    const nine = {
+      a: { b: { c: { d: { e: { f: { g: { h: { i: 1 } } } } } } } },
+    };
+    expect(
+      fields({
+        entityRef: 'component:default/x',
+        facts: [{ name: 'x.n', value: nine }],
+      }),
+    ).toEqual([['facts[0].value', 'is nested more than 8 levels deep', false]]);
+    expect(
+      fields({
+        entityRef: 'component:default/x',
+        facts: [{ name: 'x.n', value: nine.a }],
+      }),
+    ).toBe(false);
+    expect(
+      fields({
+        entityRef: `component:default/${'a'.repeat(300)}`,
+        facts: [{ name: 'x.a', value: 1 }],
+      }),
+    ).toEqual([['entityRef', 'is 318 characters long; at most 255', false]]);
+    expect(
+      fields({
+        entityRef: 'component:default/a\u0000b',
+        facts: [{ name: 'x.a', value: 1 }],
+      }),
+    ).toEqual([['entityRef', 'must not contain control characters', false]]);
+  });
+
+  it('marks facts whose observedAt was given, so older ones only add history', () => {
+    const r = validateEvidencePush(
+      {
+        entityRef: 'component:default/x',
+        facts: [
+          {
+            name: 'test.coverage',
+            value: 0.5,
+            observedAt: '2026-11-01T00:00:00Z',
+          },
+          { name: 'policy.coverage', value: 0.5 },
+        ],
+      },
+      now,
+    );
+    expect(r.ok && r.facts.map(f => !!f.backdated)).toEqual([true, false]);
   });
 });

@@ -1,5 +1,5 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { FACT_NAME_PATTERN, KNOWN_FACTS } from './knownFacts';
+import { EVIDENCE_LIMITS, FACT_NAME_PATTERN, KNOWN_FACTS } from './knownFacts';
 import { FactValue, FactValueType } from './types';
 
 /**
@@ -11,6 +11,8 @@ import { FactValue, FactValueType } from './types';
 export interface EvidenceFieldError {
   field: string;
   message: string;
+  /** True when a size bound was exceeded (answered 413, not 400). */
+  tooLarge?: boolean;
 }
 
 /** A fact that passed validation, ready to store. @public */
@@ -19,12 +21,72 @@ export interface NormalizedFact {
   type: FactValueType;
   value: FactValue;
   observedAt: string;
+  /**
+   * True when the push gave its own `observedAt`: an observation older than
+   * the latest value is then history only (a backfill). Without it, a later
+   * push always becomes the latest value.
+   */
+  backdated?: boolean;
 }
 
 /** @public */
 export type EvidenceValidationResult =
   | { ok: true; entityRef: string; facts: NormalizedFact[] }
   | { ok: false; errors: EvidenceFieldError[] };
+
+const ISO_8601 =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** Timestamps before this are not plausible evidence. */
+const EARLIEST = Date.UTC(2000, 0, 1);
+/** Clocks of CI runners drift; later than this ahead of us is the future. */
+const SKEW_MS = 5 * 60_000;
+
+/**
+ * Parses a strict ISO-8601 date-time with an offset (`2026-11-24T10:00:00Z`):
+ * not `"1"`, not RFC 2822, not `2026-02-30`, nothing before 2000. Returns
+ * epoch milliseconds or a message.
+ *
+ * @public
+ */
+export function parseIsoTimestamp(value: unknown): number | { error: string } {
+  const shown = JSON.stringify(value)?.slice(0, 60);
+  const m = typeof value === 'string' ? ISO_8601.exec(value) : null;
+  if (!m) {
+    return {
+      error: `must be an ISO-8601 timestamp, got ${shown}`,
+    };
+  }
+  const [, y, mo, d, h, mi, sec] = m.map(Number);
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (
+    day.getUTCMonth() !== mo - 1 ||
+    day.getUTCDate() !== d ||
+    h > 23 ||
+    mi > 59 ||
+    (sec || 0) > 59
+  ) {
+    return { error: `${shown} is not a real date and time` };
+  }
+  const t = Date.parse(value as string);
+  if (t < EARLIEST) return { error: `${shown} is before the year 2000` };
+  return t;
+}
+
+/**
+ * Levels of lists and objects in a value (a scalar is 0), counted no further
+ * than `limit + 1`: a hostile value may be nested 100,000 deep, and walking
+ * (or stringifying) it all would overflow the stack.
+ */
+function depthOf(value: unknown, limit: number): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  if (limit <= 0) return 1;
+  let deepest = 0;
+  for (const v of Object.values(value)) {
+    deepest = Math.max(deepest, depthOf(v, limit - 1));
+    if (deepest >= limit) break;
+  }
+  return deepest + 1;
+}
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -83,14 +145,10 @@ export function coerceFactValue(
             error: `${name} must be a non-empty string, got ${describe(value)}`,
           };
     case 'timestamp': {
-      const parsed = typeof value === 'string' ? Date.parse(value) : NaN;
-      return Number.isNaN(parsed)
-        ? {
-            error: `${name} must be an ISO-8601 timestamp, got ${JSON.stringify(
-              value,
-            )}`,
-          }
-        : { value: new Date(parsed).toISOString() };
+      const parsed = parseIsoTimestamp(value);
+      return typeof parsed === 'number'
+        ? { value: new Date(parsed).toISOString() }
+        : { error: `${name} ${parsed.error}` };
     }
     case 'string-list':
       return Array.isArray(value) && value.every(v => typeof v === 'string')
@@ -135,6 +193,15 @@ export function normalizeEntityRef(ref: unknown): string | { error: string } {
       error: 'must be an entity ref such as component:default/orders-api',
     };
   }
+  if (ref.length > EVIDENCE_LIMITS.entityRefLength) {
+    return {
+      error: `is ${ref.length} characters long; at most ${EVIDENCE_LIMITS.entityRefLength}`,
+    };
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(ref)) {
+    return { error: 'must not contain control characters' };
+  }
   try {
     // Kind is required here: evidence about "orders-api" alone is ambiguous.
     if (!ref.includes(':')) {
@@ -159,6 +226,10 @@ export function normalizeEntityRef(ref: unknown): string | { error: string } {
 export function validateEvidencePush(
   body: unknown,
   now: Date = new Date(),
+  options: {
+    /** Seeds may set collector-owned facts; CI pushes may not. */
+    allowCollectorFacts?: boolean;
+  } = {},
 ): EvidenceValidationResult {
   const errors: EvidenceFieldError[] = [];
   if (!isPlainObject(body)) {
@@ -182,6 +253,12 @@ export function validateEvidencePush(
       field: 'facts',
       message: 'must be a non-empty list of {name, value, observedAt?}',
     });
+  } else if (body.facts.length > EVIDENCE_LIMITS.factsPerPush) {
+    errors.push({
+      field: 'facts',
+      message: `holds ${body.facts.length} facts; at most ${EVIDENCE_LIMITS.factsPerPush} per push`,
+      tooLarge: true,
+    });
   } else {
     const seen = new Set<string>();
     body.facts.forEach((raw, i) => {
@@ -194,6 +271,16 @@ export function validateEvidencePush(
         return;
       }
       const name = raw.name;
+      if (
+        typeof name === 'string' &&
+        name.length > EVIDENCE_LIMITS.nameLength
+      ) {
+        errors.push({
+          field: `${at}.name`,
+          message: `is ${name.length} characters long; at most ${EVIDENCE_LIMITS.nameLength}`,
+        });
+        return;
+      }
       if (typeof name !== 'string' || !FACT_NAME_PATTERN.test(name)) {
         errors.push({
           field: `${at}.name`,
@@ -211,26 +298,58 @@ export function validateEvidencePush(
         return;
       }
       seen.add(name);
+      const owner = KNOWN_FACTS[name]?.collectedBy;
+      if (owner && !options.allowCollectorFacts) {
+        errors.push({
+          field: `${at}.name`,
+          message: `${name} is recorded by the ${owner} collector only; CI cannot push it`,
+        });
+        return;
+      }
+      if (
+        depthOf(raw.value, EVIDENCE_LIMITS.valueDepth + 1) >
+        EVIDENCE_LIMITS.valueDepth
+      ) {
+        errors.push({
+          field: `${at}.value`,
+          message: `is nested more than ${EVIDENCE_LIMITS.valueDepth} levels deep`,
+        });
+        return;
+      }
+      const bytes = JSON.stringify(raw.value ?? null)?.length ?? 0;
+      if (bytes > EVIDENCE_LIMITS.valueBytes) {
+        errors.push({
+          field: `${at}.value`,
+          message: `is ${bytes} bytes of JSON; at most ${EVIDENCE_LIMITS.valueBytes}`,
+          tooLarge: true,
+        });
+        return;
+      }
       const coerced = typeFactValue(name, raw.value);
       if ('error' in coerced) {
         errors.push({ field: `${at}.value`, message: coerced.error });
         return;
       }
+      // A run dated in the future would buy full recency forever.
+      if (
+        coerced.type === 'timestamp' &&
+        Date.parse(coerced.value as string) > now.getTime() + SKEW_MS
+      ) {
+        errors.push({
+          field: `${at}.value`,
+          message: `${name} ${coerced.value} is in the future`,
+        });
+        return;
+      }
       let observedAt = now.toISOString();
       if (raw.observedAt !== undefined) {
-        const t =
-          typeof raw.observedAt === 'string' ? Date.parse(raw.observedAt) : NaN;
-        if (Number.isNaN(t)) {
-          errors.push({
-            field: `${at}.observedAt`,
-            message: `must be an ISO-8601 timestamp, got ${JSON.stringify(
-              raw.observedAt,
-            )}`,
-          });
+        const t = parseIsoTimestamp(raw.observedAt);
+        if (typeof t !== 'number') {
+          errors.push({ field: `${at}.observedAt`, message: t.error });
           return;
         }
         // A clock a little ahead is tolerated; a date in the future is not evidence.
-        if (t > now.getTime() + 5 * 60_000) {
+        if (t > now.getTime() + SKEW_MS) {
           errors.push({
             field: `${at}.observedAt`,
             message: `${raw.observedAt} is in the future`,
@@ -244,6 +363,7 @@ export function validateEvidencePush(
         type: coerced.type,
         value: coerced.value,
         observedAt,
+        ...(raw.observedAt !== undefined ? { backdated: true } : {}),
       });
     });
   }

@@ -132,16 +132,70 @@ describe('computeReadiness', () => {
       now,
     );
     const byId = Object.fromEntries(s.components.map(c => [c.id, c]));
+    // Observed 100 d ago: stale, so missing for its component (Trust).
     expect(byId.k6_recency).toMatchObject({
       value: 0,
-      missing: false,
-      explanation: 'k6.last_run is 100 d old, past the 90 d maximum',
+      missing: true,
+      explanation: 'k6.last_run is stale: observed 100 d ago (max 30 d)',
     });
     expect(byId.evidence.value).toBe(0.625); // 5 of 8: sbom stale, k6 stale (100 d), test.coverage untrusted
     expect(byId.coverage.missing).toBe(true);
     expect(s.untrustedFacts).toEqual(['test.coverage (user:default/mallory)']);
     // 0 + 0.2475 + 0.2*0.625 + 0.1 + 0.05 + 0
     expect(s.score).toBe(0.5225);
+  });
+
+  it('decays a run by its own date, and judges each fact by its own age', () => {
+    const facts = complete().map(f => {
+      // A fresh push about a run 100 days ago: decayed past the maximum.
+      if (f.name === 'k6.last_run')
+        return fact('k6.last_run', daysAgo(100), { age: 1 });
+      // Coverage observed 31 days ago: stale, so missing for its component.
+      if (f.name === 'test.coverage')
+        return fact('test.coverage', 0.99, { age: 31 });
+      return f;
+    });
+    const s = computeReadiness(ref, facts, DEFAULT_READINESS_POLICY, now);
+    const byId = Object.fromEntries(s.components.map(c => [c.id, c]));
+    expect(byId.k6_recency).toMatchObject({
+      value: 0,
+      missing: false,
+      explanation: 'k6.last_run is 100 d old, past the 90 d maximum',
+    });
+    expect(byId.coverage).toMatchObject({
+      value: 0,
+      missing: true,
+      explanation: 'test.coverage is stale: observed 31 d ago (max 30 d)',
+    });
+  });
+
+  it('gives no recency for a run dated in the future beyond the clock skew', () => {
+    const future = new Date(now.getTime() + 10 * 60_000).toISOString();
+    const nearly = new Date(now.getTime() + 60_000).toISOString();
+    const score = (value: string) =>
+      computeReadiness(
+        ref,
+        complete().map(f =>
+          f.name === 'chaos.last_run' ? fact('chaos.last_run', value) : f,
+        ),
+        DEFAULT_READINESS_POLICY,
+        now,
+      ).components.find(c => c.id === 'chaos_recency')!;
+    expect(score('2099-01-01T00:00:00.000Z')).toMatchObject({
+      value: 0,
+      missing: true,
+    });
+    expect(score(future).value).toBe(0);
+    expect(score(nearly).value).toBe(1);
+    expect(recency(-1, 14, 90)).toBe(0);
+  });
+
+  it('says evidence is as old as its newest required fact, not any fact', () => {
+    const old = complete().map(f => fact(f.name, f.value, { age: 9_500 }));
+    old.push(fact('mfa.enforced', true, { age: 0 }));
+    const s = computeReadiness(ref, old, DEFAULT_READINESS_POLICY, now);
+    expect(s.newestEvidenceAgeDays).toBe(9_500);
+    expect(s.components.find(c => c.id === 'coverage')!.missing).toBe(true);
   });
 
   it('scores 0 with everything missing when there is no evidence', () => {

@@ -10,6 +10,14 @@ import {
 } from './types';
 
 const DAY = 86_400_000;
+/**
+ * How far in the future a timestamp may lie and still count as "now": clocks
+ * of CI runners drift. Anything later is refused on push and, should one be
+ * stored anyway, never raises a recency.
+ *
+ * @public
+ */
+export const CLOCK_SKEW_TOLERANCE_MS = 5 * 60_000;
 const round = (x: number, places = 4) =>
   Math.round(x * 10 ** places) / 10 ** places;
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
@@ -26,7 +34,8 @@ export function recency(
   halfLifeDays: number,
   maxAgeDays: number,
 ): number {
-  if (!(ageDays >= 0)) return ageDays < 0 ? 1 : 0;
+  // A run in the future is no run at all: it must not buy full recency.
+  if (!(ageDays >= 0)) return 0;
   if (ageDays > maxAgeDays) return 0;
   return Math.pow(0.5, ageDays / halfLifeDays);
 }
@@ -88,6 +97,15 @@ export function computeReadiness(
     facts: used.map(use),
   });
 
+  const maxAge = policy.maxEvidenceAgeDays;
+  /** Stale facts count as missing for their component, and say so. */
+  const isStale = (f: EvidenceFact) => ageOf(f.observedAt) > maxAge;
+  const staleWhy = (f: EvidenceFact) =>
+    `${f.name} is stale: observed ${round(
+      ageOf(f.observedAt),
+      1,
+    )} d ago (max ${maxAge} d)`;
+
   const numeric = (
     id: ReadinessComponentId,
     name: string,
@@ -95,6 +113,7 @@ export function computeReadiness(
     const f = trusted.get(name);
     if (!f || typeof f.value !== 'number')
       return part(id, 0, true, `no trusted evidence for ${name}`, []);
+    if (isStale(f)) return part(id, 0, true, staleWhy(f), [f]);
     return part(id, f.value, false, `${name} = ${f.value}`, [f]);
   };
 
@@ -105,7 +124,18 @@ export function computeReadiness(
     const f = trusted.get(name);
     if (!f || typeof f.value !== 'string')
       return part(id, 0, true, `no trusted evidence for ${name}`, []);
-    const age = ageOf(f.value);
+    if (isStale(f)) return part(id, 0, true, staleWhy(f), [f]);
+    const ahead = Date.parse(f.value) - now.getTime();
+    if (ahead > CLOCK_SKEW_TOLERANCE_MS) {
+      return part(
+        id,
+        0,
+        true,
+        `${name} ${f.value} is in the future: it cannot count as a run`,
+        [f],
+      );
+    }
+    const age = Math.max(0, (now.getTime() - Date.parse(f.value)) / DAY);
     const r = recency(
       age,
       policy.recencyHalfLifeDays,
@@ -143,15 +173,25 @@ export function computeReadiness(
     required.map(n => trusted.get(n)).filter((f): f is EvidenceFact => !!f),
   );
 
-  const runbook = trusted.get('runbook.url');
-  const oncall = trusted.get('catalog.oncall');
+  const freshFact = (name: string) => {
+    const f = trusted.get(name);
+    return f && !isStale(f) ? f : undefined;
+  };
+  const runbook = freshFact('runbook.url');
+  const oncall = freshFact('catalog.oncall');
+  const staleRunbookFacts = ['runbook.url', 'catalog.oncall']
+    .map(n => trusted.get(n))
+    .filter((f): f is EvidenceFact => !!f && isStale(f));
   const runbooks = part(
     'runbooks',
     (runbook ? 0.5 : 0) + (oncall ? 0.5 : 0),
     !runbook && !oncall,
-    `${runbook ? 'runbook linked' : 'no runbook link'}, ${
-      oncall ? 'on-call set' : 'no on-call'
-    }`,
+    [
+      `${runbook ? 'runbook linked' : 'no runbook link'}, ${
+        oncall ? 'on-call set' : 'no on-call'
+      }`,
+      ...staleRunbookFacts.map(staleWhy),
+    ].join('; '),
     [runbook, oncall].filter((f): f is EvidenceFact => !!f),
   );
 
@@ -165,7 +205,12 @@ export function computeReadiness(
   };
   const components = READINESS_COMPONENTS.map(id => byId[id]);
   const score = round(components.reduce((s, c) => s + c.contribution, 0));
-  const newest = [...trusted.values()].map(f => ageOf(f.observedAt));
+  // "Is the evidence stale?" is asked of the facts the gate requires: one
+  // fresh fact of another name must not vouch for 26-year-old coverage.
+  const newest = required
+    .map(n => trusted.get(n))
+    .filter((f): f is EvidenceFact => !!f)
+    .map(f => ageOf(f.observedAt));
 
   return {
     entityRef,

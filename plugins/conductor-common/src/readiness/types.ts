@@ -108,7 +108,7 @@ export interface ReadinessScore {
   next?: ReadinessAdvice;
   /** Facts ignored because their source is not trusted. */
   untrustedFacts: string[];
-  /** Age in days of the newest trusted fact; undefined when there is none. */
+  /** Age in days of the newest trusted required fact; undefined when there is none. */
   newestEvidenceAgeDays?: number;
   computedAt: string;
 }
