@@ -100,7 +100,7 @@ describe('ComplianceContent', () => {
     });
     expect(screen.getByTestId('compliance-score')).toHaveTextContent('75.0 %');
     expect(
-      screen.getByText('+0.25 since the previous run'),
+      screen.getByText('+25.0 pts since the previous run'),
     ).toBeInTheDocument();
     const rows = within(screen.getByRole('table', { name: 'controls' }))
       .getAllByRole('row')

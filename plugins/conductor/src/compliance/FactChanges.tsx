@@ -1,5 +1,5 @@
 import { FactChange } from '@internal/plugin-conductor-common';
-import { DataTable, formatChangedValue } from '../shared';
+import { DataTable, EntityLink, formatChangedValue } from '../shared';
 
 /** The facts that changed between two compliance runs, before and after. */
 export function FactChangesTable(props: {
@@ -11,11 +11,18 @@ export function FactChangesTable(props: {
   return (
     <DataTable
       label={label}
-      columns={[...(showEntity ? ['Entity'] : []), 'Fact', 'Before', 'After']}
+      columns={[
+        ...(showEntity ? ['Entity'] : []),
+        'Fact',
+        { title: 'Before', wrap: true },
+        { title: 'After', wrap: true },
+      ]}
       rows={changes.map(c => ({
         key: `${c.entityRef}|${c.name}`,
         cells: [
-          ...(showEntity ? [c.entityRef] : []),
+          ...(showEntity
+            ? [<EntityLink entityRef={c.entityRef} tab="evidence" />]
+            : []),
           c.name,
           formatChangedValue(c.name, c.before),
           formatChangedValue(c.name, c.after),

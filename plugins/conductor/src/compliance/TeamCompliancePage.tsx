@@ -6,19 +6,27 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import Grid from '@mui/material/Grid';
-import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
-import useAsync from 'react-use/esm/useAsync';
-import { TeamComplianceResponse } from '@internal/plugin-conductor-common';
-import { complianceApiRef } from './api';
-import { FactChangesTable } from './FactChanges';
-import Typography from '@mui/material/Typography';
 import {
-  DataTable,
+  TeamComplianceResponse,
+  conductorComplianceRunPermission,
+} from '@internal/plugin-conductor-common';
+import Grid from '@mui/material/Grid';
+import Typography from '@mui/material/Typography';
+import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { complianceApiRef } from './api';
+import { ControlName, useControls } from './ComplianceContent';
+import { FactChangesTable } from './FactChanges';
+import {
+  ActionButton,
   ChartFigure,
+  DataTable,
+  EntityLink,
   TeamTrendChart,
   formatDelta,
-  formatPercent,
+  formatScore,
+  percentTick,
+  toPercentPoint,
 } from '../shared';
 
 const shortName = (ref: string) => ref.replace(/^group:default\//, '');
@@ -39,19 +47,37 @@ export function toComplianceTrendRows(teams: TeamComplianceResponse['teams']) {
 /** The "Compliance" page: teams ranked by compliance score, with delta and trend. */
 export function TeamCompliancePage() {
   const api = useApi(complianceApiRef);
-  const { value, loading, error } = useAsync(
+  const { value, loading, error, retry } = useAsyncRetry(
     () => api.getTeamCompliance(),
     [api],
   );
-  const changes = useAsync(() => api.getComplianceChanges(), [api]);
-  if (loading) return <Progress />;
+  const changes = useAsyncRetry(() => api.getComplianceChanges(), [api]);
+  const controls = useControls(api);
+  const runButton = (
+    <ActionButton
+      label="Run compliance now"
+      permission={conductorComplianceRunPermission}
+      run={async () => {
+        const run = await api.runCompliance();
+        return `Run #${run.runId}: ${run.entities} entities, ${
+          run.controls
+        } controls, ${run.flipped} flipped, overall ${formatScore(run.score)}.`;
+      }}
+      onDone={() => {
+        retry();
+        changes.retry();
+      }}
+    />
+  );
+  if (loading && !value) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value || value.runId === null) {
     return (
       <EmptyState
         missing="data"
         title="No compliance run yet"
-        description="Controls run nightly; a run can be started with POST /api/conductor/compliance/runs."
+        description="Controls run nightly. Those allowed can start a run now."
+        action={runButton}
       />
     );
   }
@@ -67,14 +93,24 @@ export function TeamCompliancePage() {
               <BarChart
                 data={value.teams.map(t => ({
                   team: shortName(t.ref),
-                  score: t.score,
+                  score: toPercentPoint(t.score),
                 }))}
+                margin={{ top: 8, right: 16 }}
               >
                 <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="team" />
-                <YAxis domain={[0, 1]} />
-                <Tooltip />
-                <Bar dataKey="score" fill="#2e7d32" isAnimationActive={false} />
+                <XAxis dataKey="team" interval={0} />
+                <YAxis
+                  domain={[0, 100]}
+                  tickFormatter={percentTick}
+                  width={56}
+                />
+                <Tooltip formatter={(v: number) => `${v} %`} />
+                <Bar
+                  dataKey="score"
+                  name="score"
+                  fill="#2e7d32"
+                  isAnimationActive={false}
+                />
               </BarChart>
             </ChartFigure>
           </InfoCard>
@@ -90,19 +126,30 @@ export function TeamCompliancePage() {
           </InfoCard>
         </Grid>
         <Grid item xs={12}>
-          <InfoCard title="Ranking">
+          <InfoCard title="Ranking" action={runButton}>
             <DataTable
               label="compliance ranking table"
-              columns={['#', 'Team', 'Score', 'Delta']}
+              columns={[
+                { title: '#', numeric: true },
+                { title: 'Team', sortable: true },
+                { title: 'Score', numeric: true, sortable: true },
+                { title: 'Change', numeric: true, sortable: true },
+              ]}
               rows={value.teams.map((t, i) => ({
                 key: t.ref,
                 cells: [
                   i + 1,
-                  t.ref,
-                  formatPercent(t.score),
+                  <EntityLink entityRef={t.ref} tab="conductor" />,
+                  formatScore(t.score),
                   t.previousScore === null
                     ? 'first run'
                     : formatDelta(t.score, t.previousScore),
+                ],
+                sortValues: [
+                  i + 1,
+                  shortName(t.ref),
+                  t.score,
+                  t.previousScore === null ? null : t.score - t.previousScore,
                 ],
               }))}
             />
@@ -117,7 +164,7 @@ export function TeamCompliancePage() {
                 : undefined
             }
           >
-            {changes.loading && <Progress />}
+            {changes.loading && !changes.value && <Progress />}
             {changes.error && <ResponseErrorPanel error={changes.error} />}
             {changes.value && !changes.value.previousRunId && (
               <Typography variant="body2">
@@ -136,13 +183,16 @@ export function TeamCompliancePage() {
                     'Control',
                     'Was',
                     'Now',
-                    'Facts behind it',
+                    { title: 'Facts behind it', wrap: true },
                   ]}
                   rows={changes.value.flips.map(f => ({
                     key: `${f.entityRef}|${f.controlId}`,
                     cells: [
-                      f.entityRef,
-                      f.controlId,
+                      <EntityLink entityRef={f.entityRef} tab="compliance" />,
+                      <ControlName
+                        id={f.controlId}
+                        control={controls?.get(f.controlId)}
+                      />,
                       f.previousStatus,
                       f.status,
                       f.changedFacts?.join(', ') ||

@@ -87,14 +87,14 @@ describe('EvidenceContent', () => {
           .map(c => c.textContent),
       );
     expect(rows).toEqual([
-      ['mfa.enforced', 'yes', '3 h', 'ci:demo-pipeline'],
+      ['mfa.enforced', 'yes', '3 h ago', 'ci:demo-pipeline'],
       [
         'resources.retention',
         'resource:default/orders-db: standard-365d, resource:default/cache: missing',
-        '1 h',
+        '1 h ago',
         'collector:catalog',
       ],
-      ['test.coverage', '83.4 %', '3 d', 'ci:demo-pipeline'],
+      ['test.coverage', '83.4 %', '3 d ago', 'ci:demo-pipeline'],
     ]);
     // Only numeric facts get a history chart.
     expect(requested).toEqual(['test.coverage']);

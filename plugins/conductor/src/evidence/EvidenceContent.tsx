@@ -7,14 +7,17 @@ import {
 import { useApi } from '@backstage/frontend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { KNOWN_FACTS } from '@internal/plugin-conductor-common';
+import {
+  KNOWN_FACTS,
+  conductorEvidenceCollectPermission,
+} from '@internal/plugin-conductor-common';
 import Box from '@mui/material/Box';
 import Grid from '@mui/material/Grid';
 import Tooltip from '@mui/material/Tooltip';
-import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { evidenceApiRef } from './api';
 import { FactHistoryChart } from './FactHistoryChart';
-import { DataTable, Age, formatFactValue } from '../shared';
+import { ActionButton, DataTable, Age, formatFactValue } from '../shared';
 
 /**
  * The "Evidence" tab: every fact known about the entity, how old it is and
@@ -25,7 +28,7 @@ export function EvidenceContent() {
   const api = useApi(evidenceApiRef);
   const entityRef = stringifyEntityRef(entity);
 
-  const { value, loading, error } = useAsync(async () => {
+  const { value, loading, error, retry } = useAsyncRetry(async () => {
     const latest = await api.getLatestEvidence(entityRef);
     const numeric = latest.facts.filter(f => f.type === 'number');
     const histories = await Promise.all(
@@ -34,7 +37,21 @@ export function EvidenceContent() {
     return { facts: latest.facts, histories };
   }, [api, entityRef]);
 
-  if (loading) return <Progress />;
+  const collectButton = (
+    <ActionButton
+      label="Collect evidence now"
+      permission={conductorEvidenceCollectPermission}
+      run={async () => {
+        const run = await api.collectEvidence();
+        const failed = run.failedCollectors.length
+          ? `; failed: ${run.failedCollectors.join(', ')}`
+          : '';
+        return `Collected ${run.facts} facts about ${run.entities} entities (${run.rejected} rejected)${failed}.`;
+      }}
+      onDone={retry}
+    />
+  );
+  if (loading && !value) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value || value.facts.length === 0) {
     return (
@@ -42,6 +59,7 @@ export function EvidenceContent() {
         missing="data"
         title="No evidence yet"
         description={`Nothing has been reported about ${entityRef}. CI pushes facts with "conductor evidence push --entity ${entityRef} --fact test.coverage=0.83"; the catalog and repository collectors add theirs on their next run.`}
+        action={collectButton}
       />
     );
   }
@@ -51,10 +69,11 @@ export function EvidenceContent() {
         <InfoCard
           title="Latest evidence"
           subheader={`${value.facts.length} facts about ${entityRef}`}
+          action={collectButton}
         >
           <DataTable
             label="latest evidence"
-            columns={['Fact', 'Value', 'Age', 'Source']}
+            columns={['Fact', { title: 'Value', wrap: true }, 'Age', 'Source']}
             rows={value.facts.map(fact => ({
               key: fact.name,
               cells: [

@@ -1,5 +1,6 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
+  CollectionSummary,
   FactHistoryResponse,
   LatestEvidenceResponse,
 } from '@internal/plugin-conductor-common';
@@ -17,6 +18,8 @@ export interface EvidenceApi {
     fact: string,
     options?: { limit?: number },
   ): Promise<FactHistoryResponse>;
+  /** Runs the evidence collectors now. */
+  collectEvidence(): Promise<CollectionSummary>;
 }
 
 /** @public */
@@ -45,5 +48,9 @@ export class EvidenceClient implements EvidenceApi {
         fact,
       )}${query}`,
     );
+  }
+
+  collectEvidence() {
+    return this.http.post<CollectionSummary>('/evidence/collect');
   }
 }

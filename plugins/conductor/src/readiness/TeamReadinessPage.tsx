@@ -18,7 +18,15 @@ import {
 import useAsync from 'react-use/esm/useAsync';
 import { TeamReadinessResponse } from '@internal/plugin-conductor-common';
 import { readinessApiRef } from './api';
-import { DataTable, ChartFigure, TeamTrendChart } from '../shared';
+import {
+  ChartFigure,
+  DataTable,
+  EntityLink,
+  TeamTrendChart,
+  formatScore,
+  percentTick,
+  toPercentPoint,
+} from '../shared';
 
 const shortName = (ref: string) => ref.replace(/^group:default\//, '');
 
@@ -45,7 +53,7 @@ export function TeamReadinessPage() {
   if (!value) return null;
   const ranking = value.teams.map(t => ({
     team: shortName(t.owner),
-    averageScore: t.averageScore,
+    averageScore: toPercentPoint(t.averageScore),
   }));
   const owners = [...new Set(value.trend.map(t => shortName(t.owner)))];
   return (
@@ -54,19 +62,25 @@ export function TeamReadinessPage() {
         <Grid item xs={12} md={6}>
           <InfoCard
             title="Readiness by team"
-            subheader={`average PRS of each team's components; production threshold ${value.threshold}`}
+            subheader={`average PRS of each team's components; production threshold ${formatScore(
+              value.threshold,
+            )}`}
           >
             <ChartFigure label="readiness ranking" height={260}>
-              <BarChart data={ranking}>
+              <BarChart data={ranking} margin={{ top: 8, right: 16 }}>
                 <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="team" />
-                <YAxis domain={[0, 1]} />
-                <Tooltip />
+                <XAxis dataKey="team" interval={0} />
+                <YAxis
+                  domain={[0, 100]}
+                  tickFormatter={percentTick}
+                  width={56}
+                />
+                <Tooltip formatter={(v: number) => `${v} %`} />
                 <ReferenceLine
-                  y={value.threshold}
+                  y={toPercentPoint(value.threshold) ?? undefined}
                   stroke="#c62828"
                   strokeDasharray="4 4"
-                  label="threshold"
+                  label={{ value: 'threshold', position: 'insideTopRight' }}
                 />
                 <Bar
                   dataKey="averageScore"
@@ -96,26 +110,40 @@ export function TeamReadinessPage() {
             <DataTable
               label="team ranking"
               columns={[
-                '#',
-                'Team',
-                'Average PRS',
-                'Components',
-                'Below threshold',
+                { title: '#', numeric: true },
+                { title: 'Team', sortable: true },
+                { title: 'Average PRS', numeric: true, sortable: true },
+                { title: 'Components', numeric: true, sortable: true },
+                { title: 'Below threshold', numeric: true, sortable: true },
                 'Lowest',
               ]}
               rows={value.teams.map((t, i) => ({
                 key: t.owner,
                 cells: [
                   i + 1,
-                  t.owner,
-                  t.averageScore.toFixed(3),
+                  <EntityLink entityRef={t.owner} tab="conductor" />,
+                  formatScore(t.averageScore),
                   t.services,
                   t.belowThreshold,
-                  t.entities[0]
-                    ? `${
-                        t.entities[0].entityRef
-                      } (${t.entities[0].score.toFixed(2)})`
-                    : '',
+                  t.entities[0] ? (
+                    <>
+                      <EntityLink
+                        entityRef={t.entities[0].entityRef}
+                        tab="readiness"
+                      />{' '}
+                      ({formatScore(t.entities[0].score)})
+                    </>
+                  ) : (
+                    ''
+                  ),
+                ],
+                sortValues: [
+                  i + 1,
+                  shortName(t.owner),
+                  t.averageScore,
+                  t.services,
+                  t.belowThreshold,
+                  null,
                 ],
               }))}
             />

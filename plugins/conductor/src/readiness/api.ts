@@ -1,8 +1,13 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
   EntityReadinessResponse,
+  PromotionOverride,
+  PromotionOverrideRequest,
   TeamReadinessResponse,
 } from '@internal/plugin-conductor-common';
+
+/** What a person sends to ask for a break-glass override; someone else approves it. @public */
+export type NewOverride = Omit<PromotionOverrideRequest, 'approver'>;
 import { ConductorHttp, entityPath } from '../shared/http';
 
 /**
@@ -13,6 +18,9 @@ import { ConductorHttp, entityPath } from '../shared/http';
 export interface ReadinessApi {
   getReadiness(entityRef: string): Promise<EntityReadinessResponse>;
   getTeamReadiness(): Promise<TeamReadinessResponse>;
+  requestOverride(request: NewOverride): Promise<PromotionOverride>;
+  approveOverride(id: number): Promise<PromotionOverride>;
+  revokeOverride(id: number): Promise<void>;
 }
 
 /** @public */
@@ -32,5 +40,21 @@ export class ReadinessClient implements ReadinessApi {
 
   getTeamReadiness() {
     return this.http.get<TeamReadinessResponse>('/readiness/teams');
+  }
+
+  requestOverride(request: NewOverride) {
+    return this.http.post<PromotionOverride>('/promotions/overrides', request);
+  }
+
+  approveOverride(id: number) {
+    return this.http.post<PromotionOverride>(
+      `/promotions/overrides/${encodeURIComponent(id)}/approve`,
+    );
+  }
+
+  revokeOverride(id: number) {
+    return this.http.delete<void>(
+      `/promotions/overrides/${encodeURIComponent(id)}`,
+    );
   }
 }

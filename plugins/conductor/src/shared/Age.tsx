@@ -1,11 +1,6 @@
-import { formatAge } from './format';
+import { formatAgo } from './format';
 
-/** "3 d" (with an optional suffix), the exact time on hover. */
-export function Age(props: { at: string; suffix?: string }) {
-  return (
-    <span title={props.at}>
-      {formatAge(props.at)}
-      {props.suffix}
-    </span>
-  );
+/** "3 d ago" (or "just now"), the exact time on hover. */
+export function Age(props: { at: string }) {
+  return <span title={props.at}>{formatAgo(props.at)}</span>;
 }

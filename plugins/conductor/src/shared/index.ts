@@ -1,15 +1,19 @@
 export { DataTable } from './DataTable';
-export type { DataTableRow } from './DataTable';
-export { ChartFigure } from './ChartFigure';
+export type { DataTableColumn, DataTableRow } from './DataTable';
+export { ChartFigure, percentTick, toPercentPoint } from './ChartFigure';
 export { TeamTrendChart } from './TeamTrendChart';
 export { Age } from './Age';
+export { EntityLink } from './EntityLink';
+export { ActionButton, useAllowed } from './ActionButton';
+export type { ActionPermission } from './ActionButton';
+export { RequestDialog } from './RequestDialog';
+export type { RequestField } from './RequestDialog';
 export {
-  formatAge,
-  formatChangedValue,
-  formatDelta,
-  formatFactValue,
-  formatPercent,
-  round4,
-} from './format';
+  RequestExemptionDialog,
+  RequestOverrideDialog,
+  exemptionExpiryError,
+  overrideHoursError,
+} from './requests';
+export * from './format';
 export { ConductorHttp, entityPath } from './http';
 export type { ConductorHttpDeps } from './http';

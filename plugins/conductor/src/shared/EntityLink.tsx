@@ -1,0 +1,27 @@
+import { Link } from '@backstage/core-components';
+import {
+  EntityDisplayName,
+  EntityRefLink,
+  useEntityRefLink,
+} from '@backstage/plugin-catalog-react';
+
+/**
+ * An entity as a link. Without `tab` it is Backstage's `EntityRefLink` (the
+ * entity's page, its name, the full ref on hover); with `tab` it leads to
+ * that tab of the entity page, e.g. a team's "conductor" tab or a
+ * component's "compliance" tab.
+ */
+export function EntityLink(props: { entityRef: string; tab?: string }) {
+  const linkTo = useEntityRefLink();
+  if (!props.tab) {
+    return <EntityRefLink entityRef={props.entityRef} hideIcon />;
+  }
+  return (
+    <Link
+      to={`${linkTo(props.entityRef)}/${props.tab}`}
+      title={props.entityRef}
+    >
+      <EntityDisplayName entityRef={props.entityRef} hideIcon disableTooltip />
+    </Link>
+  );
+}
