@@ -18,6 +18,33 @@ export interface Config {
         schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       };
     };
+    /** Auto-remediation: the bot that opens pull requests fixing failing controls. */
+    remediation?: {
+      /** Controls catalog files; default: conductor.compliance.catalogFiles. */
+      catalogFiles?: string[];
+      /** Run the bot after each nightly compliance run. Default true. */
+      afterNightly?: boolean;
+      /**
+       * Git remotes of repositories the UrlReader reads over another address:
+       * a regular expression over the `backstage.io/source-location` and its
+       * replacement (with $1...), e.g. the demo's repositories served over
+       * HTTP and pushed to on disk. GitHub source locations need no rule.
+       */
+      repositories?: Array<{
+        match: string;
+        remote: string;
+        /** `git` (default) or `github`. */
+        provider?: string;
+      }>;
+      limits?: {
+        /** Change requests opened per hour across all repositories. Default 10. */
+        perHour?: number;
+        /** Change requests open at once per repository. Default 1. */
+        openPerRepository?: number;
+      };
+      /** Bot-wide recipe parameters, e.g. `runbook-link: { urlTemplate: https://runbooks.example.com/{name} }`; a repository's .conductor.yaml wins. */
+      parameters?: { [recipe: string]: { [name: string]: string } };
+    };
     /** Continuous compliance: controls catalog and runs. */
     compliance?: {
       /** Controls catalog files (YAML, `controls: [...]`), relative to the backend's working directory. */

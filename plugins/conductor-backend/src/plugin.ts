@@ -12,6 +12,7 @@ import {
 import { createComplianceCapability } from './compliance';
 import { createEvidenceCapability } from './evidence';
 import { createReadinessCapability } from './readiness';
+import { createRemediationCapability } from './remediation';
 import { createRouter } from './router';
 import { Capability } from './shared/capability';
 import { scheduleTask } from './shared/schedule';
@@ -60,6 +61,7 @@ export const conductorPlugin = createBackendPlugin({
           evidence,
           await createComplianceCapability(services, reads),
           await createReadinessCapability(services, reads),
+          await createRemediationCapability(services, reads),
         ];
 
         for (const task of [
