@@ -1,9 +1,4 @@
-import {
-  coreServices,
-  createBackendModule,
-  createBackendPlugin,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -18,14 +13,19 @@ import {
   conductorExemptionApprovePermission,
   conductorExemptionRequestPermission,
   conductorOverrideApprovePermission,
-  conductorPermissions,
 } from '@internal/plugin-conductor-common';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import catalogBackend from '@backstage/plugin-catalog-backend';
 import permissionBackend from '@backstage/plugin-permission-backend';
-import express from 'express';
 import request from 'supertest';
 import { permissionModuleConductorPolicy } from './module';
+import {
+  authWithActors,
+  decide as decideFor,
+  decidingPlugin,
+  userInfoFrom,
+  waitForEntity,
+} from './__testUtils__/testBackend';
 
 // The whole path a conductor route takes: the plugin asks the permissions
 // service, the permission backend runs our policy, and for an ownership
@@ -75,7 +75,7 @@ const demoCatalog = createBackendModule({
   },
 });
 
-/** What guest or OIDC sign-in resolves from the catalog: the user and their groups. */
+/** What sign-in resolves from the catalog: the user and their groups. */
 const ownership: Record<string, string[]> = {
   'user:default/alice': ['group:default/payments'],
   'user:default/carol': [
@@ -84,99 +84,6 @@ const ownership: Record<string, string[]> = {
   ],
   'user:default/frank': ['group:default/conductor-admins'],
 };
-const signInOwnership = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: {},
-  factory: () => ({
-    async getUserInfo(credentials) {
-      const principal = credentials.principal as { userEntityRef: string };
-      const ref = principal.userEntityRef;
-      return {
-        userEntityRef: ref,
-        ownershipEntityRefs: [ref, ...(ownership[ref] ?? [])],
-      };
-    },
-  }),
-});
-
-/**
- * The test backend's auth, except that a plugin's token on behalf of a user
- * names that plugin as the actor, as Backstage's real auth service does: the
- * catalog answers the permission backend's ownership question only then.
- */
-const authWithActors = createServiceFactory({
-  service: coreServices.auth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory({ plugin }) {
-    const inner = mockServices.auth({ pluginId: plugin.getId() });
-    const prefix = 'mock-service-token:';
-    return {
-      async authenticate(token, options) {
-        const credentials = await inner.authenticate(token, options);
-        if (token.startsWith(prefix)) {
-          const { sub, obo } = JSON.parse(token.slice(prefix.length));
-          if (obo) {
-            return mockCredentials.user(obo, { actor: { subject: sub } });
-          }
-        }
-        return credentials;
-      },
-      getNoneCredentials: () => inner.getNoneCredentials(),
-      getOwnServiceCredentials: () => inner.getOwnServiceCredentials(),
-      isPrincipal: inner.isPrincipal.bind(inner),
-      getPluginRequestToken: options => inner.getPluginRequestToken(options),
-      getLimitedUserToken: credentials =>
-        inner.getLimitedUserToken(credentials),
-      listPublicServiceKeys: () => inner.listPublicServiceKeys(),
-    };
-  },
-});
-
-/** A stand-in conductor route answering what the permissions service decides. */
-const decidingPlugin = createBackendPlugin({
-  pluginId: 'conductor',
-  register(reg) {
-    reg.registerInit({
-      deps: {
-        httpRouter: coreServices.httpRouter,
-        httpAuth: coreServices.httpAuth,
-        permissions: coreServices.permissions,
-        permissionsRegistry: coreServices.permissionsRegistry,
-      },
-      async init({ httpRouter, httpAuth, permissions, permissionsRegistry }) {
-        permissionsRegistry.addPermissions(conductorPermissions);
-        const router = express.Router();
-        router.use(express.json());
-        router.post('/decide', async (req, res, next) => {
-          try {
-            const credentials = await httpAuth.credentials(req, {
-              allow: ['user', 'service'],
-            });
-            const permission = conductorPermissions.find(
-              p => p.name === req.body.permission,
-            )!;
-            const entityRef: string | undefined = req.body.entityRef;
-            const [decision] = entityRef
-              ? await permissions.authorize(
-                  [{ permission: permission as any, resourceRef: entityRef }],
-                  { credentials },
-                )
-              : await permissions.authorizeConditional(
-                  [{ permission: permission as any }],
-                  { credentials },
-                );
-            // The decision without its request id.
-            const { id: _id, ...answer } = decision as { id?: string };
-            res.json(answer);
-          } catch (error) {
-            next(error);
-          }
-        });
-        httpRouter.use(router);
-      },
-    });
-  },
-});
 
 describe('the conductor permission policy in a backend', () => {
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
@@ -197,7 +104,7 @@ describe('the conductor permission policy in a backend', () => {
             },
           },
         }),
-        signInOwnership,
+        userInfoFrom(ref => [ref, ...(ownership[ref] ?? [])]),
         authWithActors,
         httpAuthServiceFactory,
         permissionBackend,
@@ -210,38 +117,13 @@ describe('the conductor permission policy in a backend', () => {
     server = backend.server;
     stop = () => backend.stop();
 
-    // Wait until the catalog has processed the services (owner relations).
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const res = await request(server)
-        .get('/api/catalog/entities/by-name/component/default/identity-api')
-        .set('Authorization', mockCredentials.service.header());
-      if (
-        res.status === 200 &&
-        res.body.relations?.some((r: any) => r.type === 'ownedBy')
-      )
-        break;
-      if (Date.now() > deadline) throw new Error('catalog never processed');
-      await new Promise(resolve => setTimeout(resolve, 200));
-    }
+    await waitForEntity(server, 'component/default/identity-api');
   }, 60_000);
 
   afterAll(() => stop?.());
 
-  const decide = async (
-    user: string,
-    permission: { name: string },
-    entityRef?: string,
-  ) => {
-    const res = await request(server)
-      .post('/api/conductor/decide')
-      .set('Authorization', mockCredentials.user.header(user))
-      .send({ permission: permission.name, entityRef });
-    if (res.status !== 200)
-      console.log(JSON.stringify(res.body, null, 1).slice(0, 3000));
-    expect(res.status).toBe(200);
-    return res.body;
-  };
+  const decide = (...args: [string, { name: string }, string?]) =>
+    decideFor(server, ...args);
 
   it('lets a team member read and ask for their own entity, and not for another team’s', async () => {
     const alice = 'user:default/alice';
