@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export * from './collectors';
+export * from './backfill';

@@ -388,12 +388,13 @@ export class BackfillStore {
       const now = this.now();
       const n = await t<RunRow>(RUNS)
         .where({ id: runId, lease_owner: owner })
+        .whereIn('state', ACTIVE)
         .update({
           cursor_json: JSON.stringify(b.to),
           ...(b.firstKey ? { first_key_json: JSON.stringify(b.firstKey) } : {}),
           rows_done: t.raw('rows_done + ?', [b.rows]),
           rows_changed: t.raw('rows_changed + ?', [b.changed]),
-          db_ms: t.raw('db_ms + ?', [b.durationMs]),
+          db_ms: t.raw('db_ms + ?', [Math.round(b.durationMs)]),
           batch_size: b.nextBatchSize,
           efficiencies_json: JSON.stringify(b.efficiencies),
           lease_expires_at: now + ttlMs,

@@ -117,7 +117,8 @@ export async function nextKeyRange(
   const inner = `SELECT ${cols.join(', ')} FROM ${quoteIdent(
     d.table,
   )} ${where} ORDER BY ${cols.join(', ')} LIMIT ?`;
-  const bindings = [...(cursor ?? []), limit];
+  const keys = (cursor ?? []) as Knex.RawBinding[];
+  const bindings: Knex.RawBinding[] = [...keys, limit];
   if (d.key.length === 1) {
     const res = await db.raw(
       `SELECT min(${cols[0]}) AS lo, max(${cols[0]}) AS hi, count(*) AS n FROM (${inner}) s`,
@@ -130,11 +131,14 @@ export async function nextKeyRange(
   // Composite key: the first and the last tuple of the batch.
   const desc = cols.map(c => `${c} DESC`).join(', ');
   const first = rowsOf(
-    await db.raw(`${inner.replace(/LIMIT \?$/, 'LIMIT 1')}`, cursor ?? []),
+    await db.raw(`${inner.replace(/LIMIT \?$/, 'LIMIT 1')}`, keys),
   )[0] as Record<string, unknown> | undefined;
   if (!first) return undefined;
   const last = rowsOf(
-    await db.raw(`SELECT * FROM (${inner}) s ORDER BY ${desc} LIMIT 1`, bindings),
+    await db.raw(
+      `SELECT * FROM (${inner}) s ORDER BY ${desc} LIMIT 1`,
+      bindings,
+    ),
   )[0] as Record<string, unknown>;
   const count = rowsOf(
     await db.raw(`SELECT count(*) AS n FROM (${inner}) s`, bindings),

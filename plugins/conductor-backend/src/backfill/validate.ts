@@ -65,9 +65,7 @@ export async function checkDefinitionAgainstDatabase(
     ];
   }
   const indexes = await indexedColumnLists(target, d.table);
-  if (
-    !indexes.some(cols => d.key.every((k, i) => cols[i] === k))
-  ) {
+  if (!indexes.some(cols => d.key.every((k, i) => cols[i] === k))) {
     problems.push({
       field: 'key',
       message: `no index on ${d.table} starts with (${d.key.join(
@@ -146,7 +144,8 @@ async function indexedColumnLists(
     ) as Array<{ name: string; type: string; pk: number }>;
     // INTEGER PRIMARY KEY is the rowid itself: the table is its index.
     const pk = info.filter(c => c.pk > 0);
-    if (pk.length === 1 && /^integer$/i.test(pk[0].type)) out.push([pk[0].name]);
+    if (pk.length === 1 && /^integer$/i.test(pk[0].type))
+      out.push([pk[0].name]);
     const list = rowsOf(
       await t.db.raw(`PRAGMA index_list(${quoteIdent(table)})`),
     ) as Array<{ name: string }>;
@@ -168,5 +167,7 @@ async function indexedColumnLists(
       [table],
     ),
   ) as Array<{ cols: string[] | string }>;
-  return rows.map(r => (typeof r.cols === 'string' ? JSON.parse(r.cols) : r.cols));
+  return rows.map(r =>
+    typeof r.cols === 'string' ? JSON.parse(r.cols) : r.cols,
+  );
 }

@@ -9,6 +9,7 @@ import {
   formatBackfillDefinitionError,
   parseBackfillDefinition,
 } from './definition';
+import { backfillHealthVerdict } from './health';
 import { checkStepSql, keyRangeBindings, sqlPlaceholders } from './sql';
 
 const GOOD = `id: orders-amount-cents
@@ -258,5 +259,39 @@ describe('cost', () => {
     expect(etaSeconds(1000, 0)).toBeNull();
     expect(dueCheckpoints([0.1, 0.5, 1], [0.1], 0.6)).toEqual([0.5]);
     expect(dueCheckpoints([0.1, 0.5, 1], [], 1)).toEqual([0.1, 0.5, 1]);
+  });
+});
+
+describe('health verdict', () => {
+  it('is red with every reason, and red when a signal cannot be read', () => {
+    expect(
+      backfillHealthVerdict(
+        {
+          services: ['component:default/a'],
+          maxLockWaits: 0,
+          prometheus: { query: 'up', max: 1 },
+        },
+        {
+          burnRates: [{ service: 'component:default/a', value: 14.4 }],
+          lockWaits: { value: 2 },
+          prometheus: { error: 'connection refused' },
+        },
+      ),
+    ).toEqual({
+      red: true,
+      reasons: [
+        'SLO burn rate of component:default/a is 14.4 (over 2)',
+        'sessions waiting on a lock is 2 (over 0)',
+        'Prometheus up: connection refused',
+      ],
+    });
+  });
+  it('is green under the limits', () => {
+    expect(
+      backfillHealthVerdict(
+        { maxLockWaits: 3, maxReplicationLagSeconds: 10 },
+        { lockWaits: { value: 3 }, replicationLagSeconds: { value: 0.5 } },
+      ),
+    ).toEqual({ red: false, reasons: [] });
   });
 });

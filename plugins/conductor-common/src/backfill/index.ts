@@ -6,3 +6,4 @@ export * from './stateMachine';
 export * from './throttle';
 export * from './cost';
 export * from './permissions';
+export * from './health';
