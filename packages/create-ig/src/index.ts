@@ -1,0 +1,12 @@
+/**
+ * The golden-path renderer shared by the `create-ig-*` commands and the
+ * portal's scaffolder actions, so the two paths cannot drift.
+ *
+ * @packageDocumentation
+ */
+export * from './goldenPaths';
+export * from './values';
+export * from './render';
+export * from './renderGoldenPath';
+export * from './sloGates';
+export { runCreateIg } from './cli';
