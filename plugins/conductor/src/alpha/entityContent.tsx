@@ -1,9 +1,17 @@
 // Entity tabs, grouped under one "Conductor" tab group on the entity page
-// (the group is defined in app-config; without it the tabs show ungrouped).
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+// (the group is defined in app-config; without it the tabs show ungrouped),
+// and the Conductor card on the Overview.
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 
 /** The tab group every Conductor entity tab joins. @alpha */
 export const CONDUCTOR_TAB_GROUP = 'conductor';
+
+const components = { kind: 'component' };
+const componentsAndApis = { kind: { $in: ['component', 'api'] } };
+const teamsAndSystems = { kind: { $in: ['group', 'system'] } };
 
 /** The "Evidence" tab on components. @alpha */
 export const entityEvidenceContent = EntityContentBlueprint.make({
@@ -12,20 +20,20 @@ export const entityEvidenceContent = EntityContentBlueprint.make({
     path: '/evidence',
     title: 'Evidence',
     group: CONDUCTOR_TAB_GROUP,
-    filter: 'kind:component',
+    filter: components,
     loader: () =>
       import('../evidence/EvidenceContent').then(m => <m.EvidenceContent />),
   },
 });
 
-/** The "Compliance" tab: controls, score, trend. @alpha */
+/** The "Compliance" tab on components and APIs: controls, score, trend. @alpha */
 export const entityComplianceContent = EntityContentBlueprint.make({
   name: 'compliance',
   params: {
     path: '/compliance',
     title: 'Compliance',
     group: CONDUCTOR_TAB_GROUP,
-    filter: 'kind:component',
+    filter: componentsAndApis,
     loader: () =>
       import('../compliance/ComplianceContent').then(m => (
         <m.ComplianceContent />
@@ -40,9 +48,33 @@ export const entityReadinessContent = EntityContentBlueprint.make({
     path: '/readiness',
     title: 'Readiness',
     group: CONDUCTOR_TAB_GROUP,
-    filter: 'kind:component',
+    filter: components,
     loader: () =>
       import('../readiness/ReadinessContent').then(m => <m.ReadinessContent />),
+  },
+});
+
+/** The "Conductor" tab of a team or system: its components' scores. @alpha */
+export const entityComponentsContent = EntityContentBlueprint.make({
+  name: 'components',
+  params: {
+    path: '/conductor',
+    title: 'Conductor',
+    filter: teamsAndSystems,
+    loader: () =>
+      import('../overview/ComponentsContent').then(m => (
+        <m.ComponentsContent />
+      )),
+  },
+});
+
+/** The Conductor card on the Overview of components and APIs. @alpha */
+export const entityOverviewCard = EntityCardBlueprint.make({
+  name: 'overview',
+  params: {
+    filter: componentsAndApis,
+    loader: () =>
+      import('../overview/OverviewCard').then(m => <m.OverviewCard />),
   },
 });
 
@@ -51,4 +83,6 @@ export const conductorEntityContent = [
   entityEvidenceContent,
   entityComplianceContent,
   entityReadinessContent,
+  entityComponentsContent,
+  entityOverviewCard,
 ];

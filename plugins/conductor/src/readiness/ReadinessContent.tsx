@@ -32,6 +32,7 @@ import {
 } from 'recharts';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { readinessApiRef } from './api';
+import { gateAnswers } from './gate';
 import {
   ActionButton,
   Age,
@@ -59,18 +60,6 @@ function barColor(bar: { missing: boolean; value: number | null }): string {
 type ReadinessWithOverrides = EntityReadinessResponse & {
   overrides?: PromotionOverride[];
 };
-
-/** The gate's answer for each environment it has a threshold for. */
-export function gateAnswers(
-  score: number,
-  thresholds: Record<string, number>,
-): Array<{ environment: string; threshold: number; allowed: boolean }> {
-  return Object.entries(thresholds).map(([environment, threshold]) => ({
-    environment,
-    threshold,
-    allowed: score >= threshold,
-  }));
-}
 
 /**
  * The score as a half-circle gauge. The number and the threshold sit under
