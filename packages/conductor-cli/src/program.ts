@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { CliContext, EXIT, Io, createCliContext } from './context';
 import { registerComplianceCommands } from './compliance/commands';
 import { registerEvidenceCommands } from './evidence/commands';
+import { registerGateCommands } from './gates/commands';
 import { registerLineageCommands } from './lineage/commands';
 import { registerReadinessCommands } from './readiness/commands';
 import { registerRemediationCommands } from './remediation/commands';
@@ -19,6 +20,7 @@ const CAPABILITY_COMMANDS: Array<(program: Command, cli: CliContext) => void> =
     registerReadinessCommands,
     registerComplianceCommands,
     registerLineageCommands,
+    registerGateCommands,
     registerRemediationCommands,
     registerSloCommands,
   ];
