@@ -322,4 +322,43 @@ describe.each(databases.eachSupportedId())('backfill runner on %p', id => {
       value: { state: 'cancelled' },
     });
   });
+  it('pauses and alerts the owning team when the projected cost is over budget, once', async () => {
+    const db = await setup(id);
+    const alerts: Array<{ key: string; alert: any }> = [];
+    const parts = backfillParts(db, connections(db), {
+      unitCost: { perMillionRows: 1000, perDbSecond: 0 },
+      alerts: { enqueue: (key, alert) => alerts.push({ key, alert }) },
+      ownerOf: () => 'group:default/payments',
+    });
+    // 2000 rows at 1000 a million rows cost 2; the budget is 1.
+    await parts.service.register(
+      itemsDefinition({ extra: 'cost_budget: 1\n' }),
+      'ci:pipeline',
+    );
+    const run = await parts.service.start('items-cents', 'user:default/alice');
+    await parts.runner.work(run.id);
+    const paused = await parts.service.detail(run.id);
+    expect(paused.state).toBe('paused');
+    expect(paused.reason).toBe('projected cost 2.00 is over the budget 1');
+    expect(paused.cost).toMatchObject({ projected: 2, budget: 1 });
+    expect(paused.rowsDone).toBe(100);
+    expect(alerts).toEqual([
+      {
+        key: `conductor.backfill.cost:${run.id}`,
+        alert: expect.objectContaining({
+          recipients: { type: 'entity', entityRef: 'group:default/payments' },
+          payload: expect.objectContaining({
+            title: 'Backfill items-cents paused: over its cost budget',
+          }),
+        }),
+      },
+    ]);
+    // The owner resumes: that acknowledges the budget, the run finishes.
+    await parts.service.control(run.id, 'resume', 'user:default/alice');
+    await parts.runner.work(run.id);
+    const done = await parts.service.detail(run.id);
+    expect(done.state).toBe('succeeded');
+    expect(done.cost.soFar).toBe(2);
+    expect(alerts).toHaveLength(1);
+  });
 });
