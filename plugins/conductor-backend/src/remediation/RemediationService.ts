@@ -67,6 +67,7 @@ export class RemediationService {
   async run(
     req: { entityRefs?: string[]; controls?: string[]; dryRun?: boolean } = {},
   ): Promise<RepositoryRunResult[]> {
+    await this.o.catalogSnapshot.ensure();
     const entities = req.entityRefs
       ? req.entityRefs.map(ref => {
           const e = this.o.catalogSnapshot.get(ref);

@@ -138,10 +138,12 @@ export async function createRemediationCapability(
         httpAuth: services.httpAuth,
         permissions: services.permissions,
         remediation,
-        components: () =>
-          services.catalogSnapshot
+        components: async () => {
+          await services.catalogSnapshot.ensure();
+          return services.catalogSnapshot
             .entities(['Component'])
-            .map(e => stringifyEntityRef(e)),
+            .map(e => stringifyEntityRef(e));
+        },
       }),
     },
   };

@@ -39,7 +39,7 @@ export function createRemediationRouter(deps: {
   permissions: PermissionsService;
   remediation: RemediationService;
   /** Every component ref, for a run without `entityRefs`. */
-  components: () => string[];
+  components: () => Promise<string[]>;
 }): express.Router {
   const { httpAuth, permissions, remediation } = deps;
   const router = Router();
@@ -50,7 +50,7 @@ export function createRemediationRouter(deps: {
       allow: ['user', 'service'],
     });
     const body = parseBody(runBody, req.body ?? {});
-    const asked = body.entityRefs ?? deps.components();
+    const asked = body.entityRefs ?? (await deps.components());
     const allowed = await allowedEntities(
       permissions,
       credentials,
