@@ -80,6 +80,7 @@ describe('ComplianceContent', () => {
                   controlId: 'OPS-RUNBOOK-01',
                   reason: 'runbook moves to the new wiki',
                   approver: 'user:default/carol',
+                  status: 'active',
                   expiresAt: '2099-01-01T00:00:00Z',
                 },
                 {
@@ -90,6 +91,7 @@ describe('ComplianceContent', () => {
                   controlId: 'SEC-MFA-01',
                   reason: 'old exemption',
                   approver: 'user:default/carol',
+                  status: 'active',
                   expiresAt: '2020-01-01T00:00:00Z',
                 },
               ],

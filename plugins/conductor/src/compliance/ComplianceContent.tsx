@@ -66,12 +66,12 @@ const ORDER: ControlStatus[] = [
 
 /** Where an exemption stands: asked for, counting, ended by its date, or revoked. */
 export function exemptionState(
-  e: Pick<StoredExemption, 'approver' | 'expiresAt' | 'revokedAt'>,
+  e: Pick<StoredExemption, 'status' | 'expiresAt' | 'revokedAt'>,
   now = Date.now(),
 ): 'requested' | 'active' | 'expired' | 'revoked' {
-  if (e.revokedAt) return 'revoked';
+  if (e.status === 'revoked' || e.revokedAt) return 'revoked';
   if (Date.parse(e.expiresAt) <= now) return 'expired';
-  return e.approver ? 'active' : 'requested';
+  return e.status;
 }
 
 /** The loaded controls by id; none when the list cannot be read (the tab still works). */

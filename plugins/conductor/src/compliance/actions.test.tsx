@@ -54,6 +54,7 @@ const compliance: EntityComplianceResponse = {
       controlId: 'SEC-MFA-01',
       reason: 'hardware keys arrive next week',
       approver: '',
+      status: 'requested',
       createdBy: 'user:default/alice',
       createdAt: '2026-11-20T00:00:00Z',
       expiresAt: '2099-01-01T00:00:00Z',

@@ -9,8 +9,8 @@ import {
   TeamComplianceResponse,
 } from '@internal/plugin-conductor-common';
 
-/** What a person sends to ask for an exemption; the approver is whoever approves it. @public */
-export type NewExemption = Omit<ExemptionRequest, 'approver'>;
+/** What a person sends to ask for an exemption; someone else approves it. @public */
+export type NewExemption = ExemptionRequest;
 import { ConductorHttp, entityPath } from '../shared/http';
 
 /**

@@ -234,7 +234,7 @@ export function ReadinessContent() {
                   o.approver || '—',
                   <span title={o.expiresAt}>{formatDay(o.expiresAt)}</span>,
                   <Box sx={{ whiteSpace: 'nowrap' }}>
-                    {!o.approver && (
+                    {o.status === 'requested' && (
                       <ActionButton
                         label="Approve"
                         permission={conductorOverrideApprovePermission}
@@ -246,17 +246,19 @@ export function ReadinessContent() {
                         onDone={retry}
                       />
                     )}
-                    <ActionButton
-                      label="Revoke"
-                      color="error"
-                      permission={conductorOverrideRevokePermission}
-                      resourceRef={o.entityRef}
-                      run={async () => {
-                        await api.revokeOverride(o.id);
-                        return 'Revoked.';
-                      }}
-                      onDone={retry}
-                    />
+                    {o.status !== 'revoked' && (
+                      <ActionButton
+                        label="Revoke"
+                        color="error"
+                        permission={conductorOverrideRevokePermission}
+                        resourceRef={o.entityRef}
+                        run={async () => {
+                          await api.revokeOverride(o.id);
+                          return 'Revoked.';
+                        }}
+                        onDone={retry}
+                      />
+                    )}
                   </Box>,
                 ],
               }))}

@@ -7,7 +7,7 @@ import {
 } from '@internal/plugin-conductor-common';
 
 /** What a person sends to ask for a break-glass override; someone else approves it. @public */
-export type NewOverride = Omit<PromotionOverrideRequest, 'approver'>;
+export type NewOverride = PromotionOverrideRequest;
 import { ConductorHttp, entityPath } from '../shared/http';
 
 /**

@@ -1,4 +1,5 @@
 import { Permission } from '@backstage/plugin-permission-common';
+import { reasonProblem } from '@internal/plugin-conductor-common';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import CircularProgress from '@mui/material/CircularProgress';
@@ -9,9 +10,6 @@ import DialogTitle from '@mui/material/DialogTitle';
 import TextField from '@mui/material/TextField';
 import { ReactNode, useState } from 'react';
 import { useAllowed } from './ActionButton';
-
-/** The longest reason the portal sends; the backend bounds it too. */
-export const MAX_REASON_LENGTH = 1000;
 
 /** A field of a request form besides the reason. */
 export interface RequestField {
@@ -59,11 +57,9 @@ export function RequestDialog(props: {
   const [error, setError] = useState<string>();
   if (!allowed) return null;
 
-  let reasonError: string | undefined;
-  if (values.reason.trim().length === 0)
-    reasonError = 'Say why: the approver reads this.';
-  else if (values.reason.length > MAX_REASON_LENGTH)
-    reasonError = `At most ${MAX_REASON_LENGTH} characters.`;
+  // The backend's own rule, so the form refuses what the backend would.
+  const problem = reasonProblem(values.reason);
+  const reasonError = problem ? `The reason ${problem}.` : undefined;
   const fieldErrors = Object.fromEntries(
     props.fields.map(f => [f.name, f.validate?.(values[f.name])]),
   );
