@@ -96,5 +96,46 @@ export interface Config {
         schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       };
     };
+    /** Team SLO boards from Prometheus (docs/slo.md). */
+    slo?: {
+      prometheus?: {
+        /** Prometheus base URL, e.g. http://127.0.0.1:9090. Without it boards say no Prometheus is configured. */
+        url?: string;
+        /** Per query. Default 10000. */
+        timeoutMs?: number;
+      };
+      /** How long an answer of Prometheus is reused. Default 30. */
+      cacheTtlSeconds?: number;
+      /** Directory relative SLO file annotations (conductor.io/slo-file) are read from. */
+      definitionsDir?: string;
+      /** Window of Sloth files and SLAs, which carry none: 28 or 30. Default 30. */
+      defaultWindowDays?: number;
+      /** How the conductor.io/sla annotation's latency histogram is named. */
+      sla?: {
+        /** Histogram base name in seconds. Default http_request_duration_seconds. */
+        metric?: string;
+        /** Default service. */
+        serviceLabel?: string;
+        /** Default operation. */
+        operationLabel?: string;
+      };
+      /** Unit cost: cost per 1,000 requests per service. */
+      cost?: {
+        /** PromQL: cost per second by service label. */
+        query: string;
+        /** PromQL: requests per second by the same label, over the same window. */
+        requestsQuery: string;
+        /** Default service. */
+        serviceLabel?: string;
+        /** Cost per 1,000 requests above which the board marks the service. */
+        guardrailPerThousandRequests?: number;
+        /** Default USD. */
+        currency?: string;
+      };
+      alerts?: {
+        /** When burn alerts are evaluated and slo.adherence recorded. Default every 5 minutes. */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
+    };
   };
 }

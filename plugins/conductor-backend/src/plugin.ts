@@ -14,6 +14,7 @@ import { createEvidenceCapability } from './evidence';
 import { createReadinessCapability } from './readiness';
 import { createRemediationCapability } from './remediation';
 import { createRouter } from './router';
+import { createSloCapability } from './slo';
 import { Capability } from './shared/capability';
 import { scheduleTask } from './shared/schedule';
 import { createConductorServices } from './shared/services';
@@ -62,6 +63,7 @@ export const conductorPlugin = createBackendPlugin({
           await createComplianceCapability(services, reads),
           await createReadinessCapability(services, reads),
           await createRemediationCapability(services, reads),
+          await createSloCapability(services, reads),
         ];
 
         for (const task of [

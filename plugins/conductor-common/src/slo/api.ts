@@ -136,3 +136,15 @@ export interface SloComponentResponse extends SloServiceRow {
   /** The Prometheus rule file generated from the SLOs. */
   rules?: string;
 }
+
+/**
+ * The component annotation naming its SLO file (OpenSLO or Sloth): a path
+ * relative to `conductor.slo.definitionsDir`, or a URL read through the
+ * Backstage URL reader.
+ *
+ * @public
+ */
+export const SLO_FILE_ANNOTATION = 'conductor.io/slo-file';
+
+/** The component annotation with latency objectives in the seed's form, `read=350 write=700`. @public */
+export const SLA_ANNOTATION = 'conductor.io/sla';
