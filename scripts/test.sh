@@ -20,6 +20,8 @@ step "Debian packages"
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ "$RUN_E2E" = 0 ] || [ -x /usr/bin/chromium ] || need+=(chromium)
+# Debian's prometheus and promtool: the SLO tests run against a real Prometheus.
+command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
