@@ -1,4 +1,5 @@
 import { BackfillJsStep } from '@internal/plugin-conductor-node';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
   Capability,
@@ -114,7 +115,6 @@ async function seedDemoTables(
   services: ConductorServices,
   targets: BackfillTargets,
 ) {
-  const fs = await import('node:fs/promises');
   for (const name of targets.names()) {
     const files = services.config.getOptionalStringArray(
       `conductor.backfill.connections.${name}.seedFiles`,

@@ -15,6 +15,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { parseBody, sourceOf } from '../shared/http';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { allowedEntities, requirePermission } from '../shared/permissions';
 import { BackfillService } from './BackfillService';
 
@@ -56,6 +57,14 @@ const retuneBody = z
     },
   );
 
+/** Who acted: a user's entity ref, or `ci:<subject>` for a service token. */
+function actorOf(credentials: BackstageCredentials): string {
+  const p = credentials.principal as { type: string; userEntityRef?: string };
+  return p.type === 'user' && p.userEntityRef
+    ? p.userEntityRef
+    : sourceOf(credentials);
+}
+
 const runId = (raw: string) => {
   const id = Number(raw);
   if (!Number.isSafeInteger(id) || id <= 0)
@@ -81,7 +90,7 @@ export function createBackfillRouter(deps: {
       allow: ['user', 'service'],
     });
     const body = parseBody(startBody, req.body);
-    const by = sourceOf(credentials);
+    const by = actorOf(credentials);
     if ('definition' in body) {
       if (credentials.principal.type !== 'service') {
         throw new InputError(
@@ -177,7 +186,7 @@ export function createBackfillRouter(deps: {
         run.owner,
       );
       res.json(
-        await backfills.control(run.id, control, sourceOf(credentials), body),
+        await backfills.control(run.id, control, actorOf(credentials), body),
       );
     });
   }
