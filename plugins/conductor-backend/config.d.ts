@@ -137,5 +137,45 @@ export interface Config {
         schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       };
     };
+    /** Backfill runner: definitions, target databases, cost and health. */
+    backfill?: {
+      /** Backfill definition files (YAML), relative to the backend's working directory. */
+      definitionFiles?: string[];
+      /**
+       * Databases backfills write to, by name (a definition's `connection`):
+       * `{ client: pg | better-sqlite3, connection }`, or
+       * `{ usePluginDatabase: true }` for the plugin's own database (the
+       * cursor then commits in the batch's transaction).
+       */
+      connections?: {
+        [name: string]: {
+          usePluginDatabase?: boolean;
+          client?: 'pg' | 'better-sqlite3';
+          /**
+           * A knex connection: a connection string or object (pg), a file name (SQLite).
+           * @visibility secret
+           */
+          connection?: string | object;
+          /** Demo only: SQL files run on this connection at start; each must be safe to run again. */
+          seedFiles?: string[];
+        };
+      };
+      /** What a run costs; a definition's `cost_budget` is in the same unit. Both default to 0. */
+      unitCost?: {
+        /** Price of one million rows processed. */
+        perMillionRows?: number;
+        /** Price of one second of database time spent in batches. */
+        perDbSecond?: number;
+      };
+      /** Prometheus for the definitions' `health.prometheus` queries. */
+      prometheus?: { url?: string };
+      /** How long a runner's lease on a run lasts without renewal. Default 30. */
+      leaseSeconds?: number;
+      /**
+       * How often each replica's runner looks for work. Default every 10 s,
+       * 5 min timeout; every replica runs it (leases keep them apart).
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
   };
 }

@@ -9,6 +9,7 @@ import {
   EvidenceCollector,
   conductorEvidenceCollectorsExtensionPoint,
 } from '@internal/plugin-conductor-node';
+import { createBackfillCapability } from './backfill';
 import { createComplianceCapability } from './compliance';
 import { createEvidenceCapability } from './evidence';
 import { createReadinessCapability } from './readiness';
@@ -63,6 +64,7 @@ export const conductorPlugin = createBackendPlugin({
           await createComplianceCapability(services, reads),
           await createReadinessCapability(services, reads),
           await createRemediationCapability(services, reads),
+          await createBackfillCapability(services, reads),
           await createSloCapability(services, reads),
         ];
 
