@@ -118,10 +118,16 @@ test('the promotion gate allows a ready demo service, blocks a weak one, and the
     fullPage: true,
   });
 
+  // The old URL still works: it redirects to the Conductor page's Readiness tab.
   await page.goto('/readiness');
+  await expect(page).toHaveURL(/\/conductor\/readiness$/);
   const ranking = page.getByRole('table', { name: 'team ranking' });
   await expect(ranking.getByRole('row')).toHaveCount(5); // header + payments, identity, insights, platform
-  await expect(ranking).toContainText('group:default/payments');
+  // Teams are links to their Conductor tab (named, not group:default/payments).
+  await expect(ranking.getByRole('link', { name: 'payments' })).toHaveAttribute(
+    'href',
+    '/catalog/default/group/payments/conductor',
+  );
   await page.screenshot({
     path: 'node_modules/.cache/e2e-test-results/readiness-page.png',
     fullPage: true,
@@ -155,9 +161,10 @@ test('the Compliance tab shows passing and failing controls after a run', async 
   await expect(
     controls.getByRole('row').filter({ hasText: 'SOC2-CC1.4' }),
   ).toContainText('pass');
+  // Why reads as a sentence in percent (the check was sbom.coverage = 0.97 >= 0.95).
   await expect(
     controls.getByRole('row').filter({ hasText: 'SOC2-CC1.4' }),
-  ).toContainText('sbom.coverage = 0.97');
+  ).toContainText('sbom.coverage 97.0 % ≥ 95.0 %');
   await expect(
     controls.getByRole('row').filter({ hasText: 'OPS-ALERTS-01' }),
   ).toContainText('no evidence for alerts.defined');
@@ -190,15 +197,68 @@ test('the Compliance tab shows passing and failing controls after a run', async 
   ).toContainText('97.0 %81.0 %');
 
   await page.goto('/compliance');
+  await expect(page).toHaveURL(/\/conductor\/compliance$/);
   const flips = page.getByRole('table', { name: 'flipped controls' });
-  await expect(
-    flips
-      .getByRole('row')
-      .filter({ hasText: 'component:default/orders-api' })
-      .filter({ hasText: 'SOC2-CC1.4' }),
-  ).toContainText('passfailsbom.coverage');
+  // The entity is a link to its Compliance tab, named orders-api.
+  const flip = flips
+    .getByRole('row')
+    .filter({
+      has: page.getByRole('link', { name: 'orders-api', exact: true }),
+    })
+    .filter({ hasText: 'SOC2-CC1.4' });
+  await expect(flip).toContainText('passfailsbom.coverage');
+  await expect(flip.getByRole('link', { name: 'orders-api' })).toHaveAttribute(
+    'href',
+    '/catalog/default/component/orders-api/compliance',
+  );
   await page.screenshot({
     path: 'node_modules/.cache/e2e-test-results/compliance-page.png',
     fullPage: true,
   });
+});
+
+test('from a team to its components and into a component tab, by links', async ({
+  page,
+  request,
+}) => {
+  const headers = { Authorization: `Bearer ${process.env.CONDUCTOR_CI_TOKEN}` };
+  await expect(async () => {
+    const res = await request.get(
+      '/api/catalog/entities/by-name/group/default/payments',
+      { headers },
+    );
+    expect(res.status()).toBe(200);
+  }).toPass({ timeout: 60_000 });
+  expect(
+    (
+      await request.post('/api/conductor/compliance/runs', { headers })
+    ).status(),
+  ).toBe(200);
+
+  await signIn(page);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('/catalog/default/group/payments/conductor');
+  const components = page.getByRole('table', { name: 'components' });
+  await expect(components.getByRole('row').nth(1)).toBeVisible();
+  // Scores read as percent; every component of the team links to its tab.
+  await expect(components).toContainText('%');
+  await components
+    .getByRole('link', { name: 'payments-api', exact: true })
+    .click();
+  await expect(page).toHaveURL(
+    /\/catalog\/default\/component\/payments-api\/compliance$/,
+  );
+  await expect(page.getByRole('table', { name: 'controls' })).toBeVisible();
+  await page.screenshot({
+    path: 'node_modules/.cache/e2e-test-results/team-to-component.png',
+    fullPage: true,
+  });
+
+  // The Overview of the component carries the Conductor card, linking back into the tabs.
+  await page.goto('/catalog/default/component/payments-api');
+  const card = page.getByTestId('conductor-card');
+  await expect(card).toContainText('Compliance');
+  await expect(card).toContainText('production:');
+  await card.getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/payments-api\/compliance$/);
 });
