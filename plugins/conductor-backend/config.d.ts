@@ -55,6 +55,29 @@ export interface Config {
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
     /** Production readiness score (PRS) and the promotion gate. */
+    /** Contract lineage and blast radius (docs/lineage.md). */
+    lineage?: {
+      /**
+       * Services a breaking change may reach without a recorded mitigation
+       * before the blast-radius check fails (the seed's alert "blast radius
+       * > N services without mitigation"). Default 0.
+       */
+      maxServices?: number;
+      walk?: {
+        /** Hops of a blast-radius walk. Default 6, at most 20. */
+        maxDepth?: number;
+        /** Time budget of one walk in milliseconds; past it the answer says partial. Default 200. */
+        budgetMs?: number;
+      };
+      graph?: {
+        /** Most nodes one neighbourhood sends to the portal (10 to 2,000). Default 500. */
+        maxNodes?: number;
+      };
+      ingest?: {
+        /** When the graph is rebuilt from the catalog, manifests and operations. Default every 30 minutes. */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
+    };
     readiness?: {
       /**
        * Weight of each PRS component; only coverage, slo, evidence, runbooks,

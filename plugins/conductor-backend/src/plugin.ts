@@ -12,6 +12,7 @@ import {
 import { createBackfillCapability } from './backfill';
 import { createComplianceCapability } from './compliance';
 import { createEvidenceCapability } from './evidence';
+import { createLineageCapability } from './lineage';
 import { createReadinessCapability } from './readiness';
 import { createRemediationCapability } from './remediation';
 import { createRouter } from './router';
@@ -63,6 +64,7 @@ export const conductorPlugin = createBackendPlugin({
           evidence,
           await createComplianceCapability(services, reads),
           await createReadinessCapability(services, reads),
+          await createLineageCapability(services),
           await createRemediationCapability(services, reads),
           await createBackfillCapability(services, reads),
           await createSloCapability(services, reads),

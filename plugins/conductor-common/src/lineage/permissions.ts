@@ -34,8 +34,19 @@ export const conductorLineageIngestPermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Export the whole lineage graph (the JSON snapshot) and its change events.
+ *
+ * @public
+ */
+export const conductorLineageExportPermission = createPermission({
+  name: 'conductor.lineage.export',
+  attributes: { action: 'read' },
+});
+
 /** @public */
 export const conductorLineagePermissions = [
+  conductorLineageExportPermission,
   conductorLineageReadPermission,
   conductorLineageOperationsCreatePermission,
   conductorLineageIngestPermission,

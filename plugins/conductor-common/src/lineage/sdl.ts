@@ -7,6 +7,10 @@ import {
   Kind,
   buildASTSchema,
   getLocation,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
   parse,
 } from 'graphql';
 import { validateSDL } from 'graphql/validation/validate';
@@ -179,4 +183,27 @@ export function loadSchema(sdl: string, file: string): LoadedSchema {
       throw new LineageInputError(describeGraphQLError(file, e));
     throw new LineageInputError(`${file}: ${(e as Error).message}`);
   }
+}
+
+const BUILTIN_SCALARS = new Set(['String', 'Int', 'Float', 'Boolean', 'ID']);
+
+/**
+ * The named types of a schema (without introspection types and built-in
+ * scalars), each with its members: fields of objects, interfaces and input
+ * objects, values of enums.
+ *
+ * @public
+ */
+export function schemaTypeMembers(
+  schema: GraphQLSchema,
+): Array<{ name: string; members: string[] }> {
+  return Object.values(schema.getTypeMap())
+    .filter(t => !t.name.startsWith('__') && !BUILTIN_SCALARS.has(t.name))
+    .map(t => {
+      let members: string[] = [];
+      if (isObjectType(t) || isInterfaceType(t) || isInputObjectType(t))
+        members = Object.keys(t.getFields());
+      else if (isEnumType(t)) members = t.getValues().map(v => v.name);
+      return { name: t.name, members };
+    });
 }

@@ -125,6 +125,20 @@ describe('LineageIndex', () => {
     expect(r.edges).toHaveLength(3);
   });
 
+  it('reaches but does not walk past the kinds it is told to stop at', () => {
+    const all = index
+      .walk(['api:default/reports-graphql'])
+      .nodes.map(n => n.id);
+    expect(all).toContain('GraphQL:reports-graphql/Asset.name');
+    const stopped = index
+      .walk(['Contract:Asset@v2'], { stopAt: ['operation'] })
+      .nodes.map(n => n.id);
+    expect(stopped).toContain(
+      'Operation:reports-graphql/export-worker/MonthlyExport',
+    );
+    expect(stopped).not.toContain('Tenant:globex');
+  });
+
   it('names start nodes it does not know', () => {
     expect(index.walk(['GraphQL:reports-graphql/Nope']).unknownStarts).toEqual([
       'GraphQL:reports-graphql/Nope',

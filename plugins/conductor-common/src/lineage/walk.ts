@@ -1,4 +1,10 @@
-import { LINEAGE_EDGE_TYPES, LineageEdge, LineageEdgeType } from './model';
+import {
+  LINEAGE_EDGE_TYPES,
+  LineageEdge,
+  LineageEdgeType,
+  LineageNodeKind,
+  lineageNodeKind,
+} from './model';
 
 const EDGE_TYPE_NAMES = Object.keys(LINEAGE_EDGE_TYPES) as LineageEdgeType[];
 const EDGE_TYPE_CODE = new Map(EDGE_TYPE_NAMES.map((t, i) => [t, i]));
@@ -15,6 +21,12 @@ export interface LineageWalkLimits {
   undirected?: boolean;
   /** Return the edges followed (default true); a caller needing only the nodes saves the work. */
   collectEdges?: boolean;
+  /**
+   * Node kinds reached but not walked past, e.g. `service` so that a
+   * schema change's radius stops at the services it breaks instead of
+   * flowing on into their own APIs.
+   */
+  stopAt?: LineageNodeKind[];
 }
 
 /** What a walk reached. @public */
@@ -105,6 +117,9 @@ export class LineageIndex {
     let depth = 0;
     let steps = 0;
     const collectEdges = limits.collectEdges ?? true;
+    const stop = limits.stopAt?.length
+      ? new Set<LineageNodeKind | undefined>(limits.stopAt)
+      : undefined;
     const dirs = this.directions(limits.undirected);
     while (frontier.length && !partialReason) {
       if (depth === maxDepth) {
@@ -130,7 +145,7 @@ export class LineageIndex {
                 break;
               }
               depthOf.set(target, depth + 1);
-              next.push(target);
+              if (!stop || !stop.has(this.kindOf(target))) next.push(target);
             }
             if (collectEdges)
               edges.push(
@@ -191,6 +206,10 @@ export class LineageIndex {
     let [source, dest] = reversed ? [target, node] : [node, target];
     if (LINEAGE_EDGE_TYPES[type] === 'reverse') [source, dest] = [dest, source];
     return { from: this.ids[source], to: this.ids[dest], type };
+  }
+
+  private kindOf(code: number): LineageNodeKind | undefined {
+    return lineageNodeKind(this.ids[code]);
   }
 
   private intern(id: string): number {
