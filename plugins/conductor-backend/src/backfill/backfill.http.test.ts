@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { runConductor } from '@internal/conductor-cli/src/program';
 import { componentEntity, startConductor } from '../__testUtils__';
 import {
   createItems,
@@ -227,6 +228,55 @@ describe.each(databases.eachSupportedId())(
           .set(alice)
           .send({})
           .expect(409);
+      } finally {
+        await stop();
+      }
+    });
+
+    it('is driven from the CLI: start, status --wait, pause, retune, with errors exiting 2', async () => {
+      const { server, stop } = await start();
+      const url = `http://127.0.0.1:${(server.address() as any).port}`;
+      const cli = async (...argv: string[]) => {
+        const out: string[] = [];
+        const err: string[] = [];
+        const code = await runConductor(
+          ['--url', url, '--token', mockCredentials.service.token(), ...argv],
+          { out: l => out.push(l), err: l => err.push(l) },
+        );
+        return { code, out: out.join('\n'), err: err.join('\n') };
+      };
+      try {
+        const started = await cli('backfill', 'start', 'items-cents');
+        expect(started.code).toBe(0);
+        const id = /^#(\d+) items-cents enqueued/.exec(started.out)![1];
+        const waited = await cli(
+          'backfill',
+          'status',
+          id,
+          '--wait',
+          '--interval',
+          '0.1',
+        );
+        expect(waited.code).toBe(0);
+        expect(waited.out).toMatch(
+          new RegExp(`#${id} items-cents succeeded 100.0% 1500/1500 rows`),
+        );
+        expect(waited.out).toContain(
+          'ok   checkpoint 100%: verify found no wrong rows in the done range',
+        );
+        const again = await cli('backfill', 'pause', id);
+        expect(again).toMatchObject({
+          code: 2,
+          err: 'conductor: 409 cannot pause a run that is succeeded',
+        });
+        expect(await cli('backfill', 'retune', id)).toMatchObject({
+          code: 2,
+          err: 'conductor: give at least one of --rps, --batch-size, --min-batch, --max-batch',
+        });
+        const list = await cli('backfill', 'status');
+        expect(list.out).toContain(
+          'definition items-cents (component:default/orders-api) main.bf_items',
+        );
       } finally {
         await stop();
       }
