@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { CliContext, EXIT, Io, createCliContext } from './context';
+import { registerBackfillCommands } from './backfill/commands';
 import { registerComplianceCommands } from './compliance/commands';
 import { registerEvidenceCommands } from './evidence/commands';
 import { registerGateCommands } from './gates/commands';
@@ -23,6 +24,7 @@ const CAPABILITY_COMMANDS: Array<(program: Command, cli: CliContext) => void> =
     registerGateCommands,
     registerRemediationCommands,
     registerSloCommands,
+    registerBackfillCommands,
   ];
 
 /**
