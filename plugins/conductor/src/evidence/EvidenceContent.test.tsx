@@ -1,5 +1,6 @@
 import { EvidenceFact } from '@internal/plugin-conductor-common';
 import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import {
   hoursAgo,
   ordersApiRef as ref,
@@ -144,5 +145,49 @@ describe('toChartPoints', () => {
       fact('x.y', 'number', 1, 's', '2026-11-01T00:00:00Z'),
     ]);
     expect(points.map(p => p.value)).toEqual([1, 2]);
+  });
+});
+
+describe('EvidenceContent actions', () => {
+  it('collects evidence now and says what the collectors did', async () => {
+    let latestCalls = 0;
+    await renderWith({
+      getLatestEvidence: async () => {
+        latestCalls++;
+        return {
+          entityRef: ref,
+          facts: [fact('sbom.coverage', 'number', 0.97, 'ci:x', hoursAgo(5))],
+        };
+      },
+      getFactHistory: async (_ref, name) => ({
+        entityRef: ref,
+        name,
+        history: [fact(name, 'number', 0.97, 'ci:x', hoursAgo(5))],
+      }),
+      collectEvidence: async () => ({
+        entities: 14,
+        facts: 120,
+        rejected: 0,
+        failedCollectors: ['repository'],
+      }),
+    });
+    // One observation is a sentence, not a chart.
+    expect(
+      screen.queryByRole('figure', { name: 'history of sbom.coverage' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'One observation so far; the chart shows once the value has been reported twice.',
+      ),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Collect evidence now' }),
+    );
+    expect(
+      await screen.findByText(
+        'Collected 120 facts about 14 entities (0 rejected); failed: repository.',
+      ),
+    ).toBeInTheDocument();
+    expect(latestCalls).toBe(2); // the tab reloaded
   });
 });
