@@ -1,6 +1,7 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { Capability } from './shared/capability';
+import { HttpStatusError } from './shared/http';
 
 /**
  * The plugin's router: JSON bodies, the health route, and each capability's
@@ -8,6 +9,25 @@ import { Capability } from './shared/capability';
  */
 export function createRouter(capabilities: Capability[]): express.Router {
   const router = Router();
+  // A body is JSON or nothing: a form or text body would otherwise reach the
+  // routes as {} and be answered with a misleading "field missing".
+  router.use((req, _res, next) => {
+    const hasBody =
+      Number(req.headers['content-length'] ?? 0) > 0 ||
+      req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && !req.is('application/json')) {
+      next(
+        new HttpStatusError(
+          415,
+          `Content-Type must be application/json, got ${
+            req.headers['content-type'] ?? 'none'
+          }`,
+        ),
+      );
+      return;
+    }
+    next();
+  });
   router.use(express.json({ limit: '1mb' }));
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

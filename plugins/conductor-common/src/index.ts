@@ -13,3 +13,4 @@ export * from './remediation';
 export * from './slo';
 export * from './federation';
 export * from './lineage';
+export * from './approvals';

@@ -8,7 +8,7 @@ export function registerReadinessCommands(program: Command, cli: CliContext) {
   program
     .command('prs-check')
     .description(
-      'ask the promotion gate whether a release may be promoted (exit 0 allowed, 1 blocked, 2 error)',
+      'ask the promotion gate whether a release may be promoted (exit 0 allowed, 1 blocked, 2 could not judge or error)',
     )
     .requiredOption(
       '--entity <ref>',
@@ -74,7 +74,10 @@ export function registerReadinessCommands(program: Command, cli: CliContext) {
             );
           }
         }
-        cli.setExitCode(allowed ? EXIT.OK : EXIT.FAILED);
+        // Not judged (unknown entity or environment, gate error): a typo must
+        // not read as a real block.
+        if (decision.judged === false) cli.setExitCode(EXIT.ERROR);
+        else cli.setExitCode(allowed ? EXIT.OK : EXIT.FAILED);
       },
     );
 }

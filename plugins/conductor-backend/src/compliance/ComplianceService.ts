@@ -1,10 +1,7 @@
-import {
-  BackstageCredentials,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { assertMayRevoke, assertSecondPerson } from '../shared/approvals';
 import { AlertSender } from '../shared/AlertSender';
 import {
   CompiledControl,
@@ -29,6 +26,7 @@ import {
   formatCatalogError,
   loadControlsCatalog,
   validateEvidencePush,
+  reasonProblem,
 } from '@internal/plugin-conductor-common';
 import fs from 'node:fs/promises';
 import { CatalogSnapshot, EvidenceAccess } from '../shared/capability';
@@ -59,9 +57,10 @@ export class ComplianceService {
       files: string[];
       store: ComplianceStore;
       evidence: EvidenceAccess;
-      catalog: CatalogService;
       catalogSnapshot: CatalogSnapshot;
       logger: LoggerService;
+      /** How far ahead an exemption may expire. Default 90 days. */
+      maxExemptionDays?: number;
       /** Teams below this score are told after each run. Default 0.8. */
       targetScore?: number;
       alerts?: AlertSender;
@@ -257,12 +256,9 @@ export class ComplianceService {
    */
   async evaluate(
     body: { entityRef: string; proposedFacts?: unknown[] },
-    credentials: BackstageCredentials,
     now = new Date(),
   ) {
-    const entity = await this.deps.catalog.getEntityByRef(body.entityRef, {
-      credentials,
-    });
+    const entity = await this.deps.catalogSnapshot.fetch(body.entityRef);
     if (!entity)
       throw new NotFoundError(
         `entityRef: ${body.entityRef} is not in the catalog`,
@@ -418,38 +414,102 @@ export class ComplianceService {
   }
 
   /**
-   * Records an exemption. The control must exist, the expiry be in the
-   * future and the approver be someone other than the person asking.
+   * Asks for an exemption. The control must exist, the entity be in the
+   * catalog, the reason say why and the expiry lie within the allowed
+   * window. It does nothing until someone else approves it.
    */
-  async createExemption(
+  async requestExemption(
     request: ExemptionRequest,
-    createdBy: string,
+    requester: string,
     now = new Date(),
   ): Promise<StoredExemption> {
     if (!this.controls.some(c => c.id === request.controlId)) {
       throw new InputError(`controlId: unknown control ${request.controlId}`);
     }
-    if (Date.parse(request.expiresAt) <= now.getTime()) {
+    const reasonError = reasonProblem(request.reason);
+    if (reasonError) throw new InputError(`reason: ${reasonError}`);
+    const expires = Date.parse(request.expiresAt);
+    if (expires <= now.getTime()) {
       throw new InputError('expiresAt: must be in the future');
     }
-    if (createdBy === request.approver) {
+    const maxDays = this.deps.maxExemptionDays ?? 90;
+    if (expires > now.getTime() + maxDays * 86_400_000) {
       throw new InputError(
-        'approver: must be someone other than the person asking',
+        `expiresAt: at most ${maxDays} days ahead (conductor.compliance.exemptions.maxDays)`,
       );
     }
-    return this.deps.store.createExemption({
-      ...request,
-      createdBy,
-      createdAt: now.toISOString(),
+    const { exists } = await this.deps.catalogSnapshot.lookup(
+      request.entityRef,
+    );
+    if (!exists) {
+      throw new NotFoundError(
+        `entityRef: ${request.entityRef} is not in the catalog`,
+      );
+    }
+    return this.deps.store.requestExemption({
+      entityRef: request.entityRef,
+      controlId: request.controlId,
+      reason: request.reason,
+      createdBy: requester,
+      createdAt: now,
+      expiresAt: new Date(expires),
     });
   }
 
-  /** Revokes an active exemption; NotFoundError when there is none. */
-  async revokeExemption(id: number, actor: string, now = new Date()) {
+  async getExemption(id: number): Promise<StoredExemption> {
+    const exemption = await this.deps.store.getExemption(id);
+    if (!exemption) throw new NotFoundError(`exemption ${id} does not exist`);
+    return exemption;
+  }
+
+  /**
+   * Approves a requested exemption: only a signed-in catalog user who is not
+   * the requester (compared as normalised entity refs).
+   */
+  async approveExemption(
+    id: number,
+    approver: string,
+    now = new Date(),
+  ): Promise<StoredExemption> {
+    const exemption = await this.getExemption(id);
+    await assertSecondPerson(
+      this.deps.catalogSnapshot,
+      exemption.createdBy,
+      approver,
+    );
+    if (exemption.status !== 'requested') {
+      throw new ConflictError(
+        `exemption ${id} is ${exemption.status}, not waiting for approval`,
+      );
+    }
+    if (Date.parse(exemption.expiresAt) <= now.getTime()) {
+      throw new ConflictError(`exemption ${id} expired before it was approved`);
+    }
+    if (!(await this.deps.store.approveExemption(id, approver, now))) {
+      throw new ConflictError(
+        `exemption ${id} is no longer waiting for approval`,
+      );
+    }
+    return this.getExemption(id);
+  }
+
+  /** Revokes an exemption: its requester, its approver or an admin. */
+  async revokeExemption(
+    id: number,
+    actor: string,
+    actorIsAdmin: boolean,
+    now = new Date(),
+  ): Promise<void> {
+    const exemption = await this.getExemption(id);
+    assertMayRevoke(exemption, actor, actorIsAdmin, `exemption ${id}`);
     if (!(await this.deps.store.revokeExemption(id, actor, now))) {
       throw new NotFoundError(
         `exemption ${id} does not exist or is already revoked`,
       );
     }
+  }
+
+  exemptionsFor(entityRef: string): Promise<StoredExemption[]> {
+    return this.deps.store.exemptionsFor(entityRef);
   }
 }

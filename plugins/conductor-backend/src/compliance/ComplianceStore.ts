@@ -1,4 +1,5 @@
 import {
+  ApprovalStatus,
   ControlSeverity,
   ControlStatus,
   FactChange,
@@ -7,6 +8,7 @@ import {
   StoredExemption,
 } from '@internal/plugin-conductor-common';
 import { Knex } from 'knex';
+import { writeAudit } from '../shared/audit';
 import { chunks, insertedId, toIso, toScore } from '../shared/database';
 
 interface ResultRow {
@@ -46,6 +48,9 @@ interface ExemptionRow {
   created_at: unknown;
   expires_at: unknown;
   revoked_at: unknown;
+  status: ApprovalStatus | null;
+  approved_at: unknown;
+  revoked_by: string | null;
 }
 
 export interface ScoreRow {
@@ -269,9 +274,12 @@ export class ComplianceStore {
     });
   }
 
+  /** Approved exemptions that have neither expired nor been revoked. */
   async activeExemptions(now: Date): Promise<StoredExemption[]> {
     const rows = await this.db('conductor_compliance_exemptions')
       .whereNull('revoked_at')
+      // Rows from before the two-person rule have no status: approved.
+      .where(q => q.whereNull('status').orWhere('status', 'active'))
       .where('expires_at', '>', now);
     return rows.map(fromExemptionRow);
   }
@@ -284,30 +292,76 @@ export class ComplianceStore {
     ).map(fromExemptionRow);
   }
 
-  async createExemption(
-    e: Omit<StoredExemption, 'id'>,
-  ): Promise<StoredExemption> {
+  async getExemption(id: number): Promise<StoredExemption | undefined> {
+    const row = await this.db('conductor_compliance_exemptions')
+      .where('id', id)
+      .first();
+    return row ? fromExemptionRow(row) : undefined;
+  }
+
+  /** Records a request; it does nothing until someone approves it. */
+  async requestExemption(e: {
+    entityRef: string;
+    controlId: string;
+    reason: string;
+    createdBy: string;
+    createdAt: Date;
+    expiresAt: Date;
+  }): Promise<StoredExemption> {
     return this.db.transaction(async tx => {
       const [row] = await tx('conductor_compliance_exemptions')
         .insert({
           entity_ref: e.entityRef,
           control_id: e.controlId,
           reason: e.reason,
-          approver: e.approver,
+          approver: '',
+          status: 'requested',
           created_by: e.createdBy,
-          created_at: new Date(e.createdAt),
-          expires_at: new Date(e.expiresAt),
+          created_at: e.createdAt,
+          expires_at: e.expiresAt,
         })
         .returning('id');
       const id = insertedId(row);
-      await tx('conductor_compliance_audit').insert({
-        action: 'create',
-        exemption_id: id,
+      await writeAudit(tx, {
+        subjectType: 'exemption',
+        subjectId: id,
+        action: 'request',
         actor: e.createdBy,
-        at: new Date(e.createdAt),
-        detail_json: JSON.stringify(e),
+        at: e.createdAt,
+        detail: e,
       });
-      return { ...e, id };
+      return fromExemptionRow(
+        await tx('conductor_compliance_exemptions').where('id', id).first(),
+      );
+    });
+  }
+
+  /** Activates a requested exemption; false when it is not (or no longer) requested. */
+  async approveExemption(
+    id: number,
+    approver: string,
+    at: Date,
+  ): Promise<boolean> {
+    return this.db.transaction(async tx => {
+      const n = await tx('conductor_compliance_exemptions')
+        .where({ id, status: 'requested' })
+        .whereNull('revoked_at')
+        .update({
+          status: 'active',
+          approver,
+          approved_by: approver,
+          approved_at: at,
+        });
+      if (n) {
+        await writeAudit(tx, {
+          subjectType: 'exemption',
+          subjectId: id,
+          action: 'approve',
+          actor: approver,
+          at,
+        });
+      }
+      return n > 0;
     });
   }
 
@@ -316,15 +370,16 @@ export class ComplianceStore {
       const n = await tx('conductor_compliance_exemptions')
         .where('id', id)
         .whereNull('revoked_at')
-        .update({ revoked_at: at });
-      if (n)
-        await tx('conductor_compliance_audit').insert({
+        .update({ revoked_at: at, revoked_by: actor, status: 'revoked' });
+      if (n) {
+        await writeAudit(tx, {
+          subjectType: 'exemption',
+          subjectId: id,
           action: 'revoke',
-          exemption_id: id,
           actor,
           at,
-          detail_json: '{}',
         });
+      }
       return n > 0;
     });
   }
@@ -336,10 +391,13 @@ function fromExemptionRow(r: ExemptionRow): StoredExemption {
     entityRef: r.entity_ref,
     controlId: r.control_id,
     reason: r.reason,
+    status: r.revoked_at ? 'revoked' : r.status ?? 'active',
     approver: r.approver,
     createdBy: r.created_by,
     createdAt: toIso(r.created_at),
+    approvedAt: r.approved_at ? toIso(r.approved_at) : undefined,
     expiresAt: toIso(r.expires_at),
     revokedAt: r.revoked_at ? toIso(r.revoked_at) : undefined,
+    revokedBy: r.revoked_by ?? undefined,
   };
 }

@@ -26,10 +26,25 @@ const CONTROLS = `controls:
     check: policy.coverage >= 0.90
 `;
 
+// On-call rotations are the catalog's to say; collected only where a test asks.
+const oncall: Record<string, string> = {
+  'orders-api': 'P-ABC',
+  'checkout-web': '42',
+};
+const people: Entity[] = ['alice', 'bob'].map(name => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'User',
+  metadata: { name, namespace: 'default' },
+  spec: { memberOf: ['payments'] },
+}));
 const entities: Entity[] = ['orders-api', 'checkout-web'].map((name, i) => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
-  metadata: { name, namespace: 'default' },
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: { 'conductor.io/oncall': oncall[name] },
+  },
   spec: {
     type: i === 0 ? 'service' : 'website',
     lifecycle: 'production',
@@ -48,7 +63,7 @@ describe.each(databases.eachSupportedId())(
       const file = writeControlsFile(controls);
       const knex = await databases.init(databaseId);
       const { server } = await startConductor({
-        entities,
+        entities: [...entities, ...people],
         knex,
         conductor: {
           compliance: { ...QUIET_SCHEDULES.compliance, catalogFiles: [file] },
@@ -59,6 +74,22 @@ describe.each(databases.eachSupportedId())(
     const ci = { Authorization: mockCredentials.service.header() };
     const alice = {
       Authorization: mockCredentials.user.header('user:default/alice'),
+    };
+    const bob = {
+      Authorization: mockCredentials.user.header('user:default/bob'),
+    };
+    /** Alice asks, Bob approves: the two-person rule. */
+    const exempt = async (server: any, body: object) => {
+      const asked = await request(server)
+        .post('/api/conductor/compliance/exemptions')
+        .set(alice)
+        .send(body)
+        .expect(201);
+      await request(server)
+        .post(`/api/conductor/compliance/exemptions/${asked.body.id}/approve`)
+        .set(bob)
+        .expect(200);
+      return asked;
     };
     const push = (server: any, facts: object[]) =>
       request(server)
@@ -282,7 +313,6 @@ describe.each(databases.eachSupportedId())(
         entityRef: 'component:default/orders-api',
         controlId: 'SEC-MFA-01',
         reason: 'legacy IdP until the Q1 migration',
-        approver: 'user:default/bob',
         expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
       };
       await request(server)
@@ -300,11 +330,36 @@ describe.each(databases.eachSupportedId())(
         .set(ci)
         .send(body)
         .expect(403);
-      const created = await request(server)
+      // Asked for but not approved: the control still fails.
+      const asked = await request(server)
         .post('/api/conductor/compliance/exemptions')
         .set(alice)
         .send(body)
         .expect(201);
+      expect(asked.body).toMatchObject({ status: 'requested', approver: '' });
+      await request(server)
+        .post('/api/conductor/compliance/runs')
+        .set(ci)
+        .expect(200);
+      expect(
+        (await entity(server)).results.find(
+          (r: any) => r.controlId === 'SEC-MFA-01',
+        ),
+      ).toMatchObject({ status: 'fail' });
+      // Alice cannot approve her own request; Bob can.
+      await request(server)
+        .post(`/api/conductor/compliance/exemptions/${asked.body.id}/approve`)
+        .set(alice)
+        .expect(403);
+      const approved = await request(server)
+        .post(`/api/conductor/compliance/exemptions/${asked.body.id}/approve`)
+        .set(bob)
+        .expect(200);
+      expect(approved.body).toMatchObject({
+        status: 'active',
+        approver: 'user:default/bob',
+      });
+      const created = asked;
 
       await request(server)
         .post('/api/conductor/compliance/runs')
@@ -343,28 +398,19 @@ describe.each(databases.eachSupportedId())(
       await push(server, [
         { name: 'sbom.coverage', value: 0.99 },
         { name: 'mfa.enforced', value: false },
-        { name: 'catalog.oncall', value: 'P-ABC' },
       ]);
+      // catalog.oncall ('P-ABC' and '42') comes from the catalog collector.
       await request(server)
-        .post('/api/conductor/evidence')
+        .post('/api/conductor/evidence/collect')
         .set(ci)
-        .send({
-          entityRef: 'component:default/checkout-web',
-          facts: [{ name: 'catalog.oncall', value: '42' }],
-        })
-        .expect(201);
+        .expect(200);
       const expiresAt = new Date(Date.now() + 1500).toISOString();
-      await request(server)
-        .post('/api/conductor/compliance/exemptions')
-        .set(alice)
-        .send({
-          entityRef: 'component:default/orders-api',
-          controlId: 'SEC-MFA-01',
-          reason: 'legacy IdP until the Q1 migration',
-          approver: 'user:default/bob',
-          expiresAt,
-        })
-        .expect(201);
+      await exempt(server, {
+        entityRef: 'component:default/orders-api',
+        controlId: 'SEC-MFA-01',
+        reason: 'legacy IdP until the Q1 migration',
+        expiresAt,
+      });
 
       await request(server)
         .post('/api/conductor/compliance/runs')

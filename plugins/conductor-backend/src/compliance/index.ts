@@ -25,7 +25,6 @@ export async function createComplianceCapability(
     ).map(f => path.resolve(f)),
     store: new ComplianceStore(services.db),
     evidence: deps.evidence,
-    catalog: services.catalog,
     catalogSnapshot: services.catalogSnapshot,
     logger,
     targetScore: config.getOptionalNumber('conductor.compliance.targetScore'),

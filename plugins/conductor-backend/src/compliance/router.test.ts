@@ -15,8 +15,14 @@ function setup(allow = true) {
     changes: jest.fn(async () => ({ runId: null })),
     teams: jest.fn(async () => ({ runId: null, teams: [] })),
     forEntity: jest.fn(async () => ({ entityRef: 'component:default/a' })),
-    createExemption: jest.fn(async () => ({ id: 7 })),
+    requestExemption: jest.fn(async () => ({ id: 7 })),
+    getExemption: jest.fn(async () => ({
+      id: 7,
+      entityRef: 'component:default/a',
+    })),
+    approveExemption: jest.fn(async () => ({ id: 7, status: 'active' })),
     revokeExemption: jest.fn(async () => undefined),
+    loadControls: jest.fn(async () => 3),
   };
   const app = routerTestApp(
     createComplianceRouter({
@@ -62,11 +68,10 @@ describe('compliance router', () => {
       entityRef: 'component:default/a',
       controlId: 'SEC-MFA-01',
       reason: 'vendor fix due next sprint',
-      approver: 'user:default/carol',
       expiresAt: '2099-01-01T00:00:00Z',
     };
     await request(app).post('/exemptions').set(alice).send(body).expect(201);
-    expect(compliance.createExemption).toHaveBeenCalledWith(
+    expect(compliance.requestExemption).toHaveBeenCalledWith(
       body,
       'user:default/alice',
     );
@@ -77,7 +82,7 @@ describe('compliance router', () => {
       .send({ ...body, reason: 'short' })
       .expect(400);
     expect(bad.body.error.message).toMatch(/reason: must say why/);
-    expect(compliance.createExemption).toHaveBeenCalledTimes(1);
+    expect(compliance.requestExemption).toHaveBeenCalledTimes(1);
   });
 
   it('refuses a bad run id and a bad exemption id with 400', async () => {
@@ -86,5 +91,38 @@ describe('compliance router', () => {
     await request(app).delete('/exemptions/x').set(alice).expect(400);
     expect(compliance.changes).not.toHaveBeenCalled();
     expect(compliance.revokeExemption).not.toHaveBeenCalled();
+  });
+
+  it('asks the permission policy before requesting, approving, revoking, running or reloading', async () => {
+    const { app, compliance } = setup(false);
+    await request(app)
+      .post('/exemptions')
+      .set(alice)
+      .send({
+        entityRef: 'component:default/a',
+        controlId: 'SEC-MFA-01',
+        reason: 'vendor fix due next sprint',
+        expiresAt: '2099-01-01T00:00:00Z',
+      })
+      .expect(403);
+    await request(app).post('/exemptions/7/approve').set(alice).expect(403);
+    await request(app).delete('/exemptions/7').set(alice).expect(403);
+    await request(app).post('/runs').set(alice).expect(403);
+    await request(app).post('/controls/reload').set(alice).expect(403);
+    expect(compliance.requestExemption).not.toHaveBeenCalled();
+    expect(compliance.approveExemption).not.toHaveBeenCalled();
+    expect(compliance.revokeExemption).not.toHaveBeenCalled();
+    expect(compliance.run).not.toHaveBeenCalled();
+    expect(compliance.loadControls).not.toHaveBeenCalled();
+  });
+
+  it('approves as the signed-in user, and refuses an id that is not a number', async () => {
+    const { app, compliance } = setup(true);
+    await request(app).post('/exemptions/7/approve').set(alice).expect(200);
+    expect(compliance.approveExemption).toHaveBeenCalledWith(
+      7,
+      'user:default/alice',
+    );
+    await request(app).post('/exemptions/abc/approve').set(alice).expect(400);
   });
 });

@@ -3,12 +3,29 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { conductorEvidenceReadPermission } from '@internal/plugin-conductor-common';
+import {
+  conductorComplianceRunPermission,
+  conductorControlsReloadPermission,
+  conductorEvidenceReadPermission,
+  conductorExemptionApprovePermission,
+  conductorExemptionRequestPermission,
+  conductorExemptionRevokePermission,
+} from '@internal/plugin-conductor-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { ENTITY_REF, entityRefFromParams, parseBody } from '../shared/http';
-import { allowedEntities, requirePermission } from '../shared/permissions';
+import {
+  ENTITY_REF,
+  ID_PARAM,
+  REASON,
+  entityRefFromParams,
+  parseBody,
+} from '../shared/http';
+import {
+  allowedEntities,
+  isAdmin,
+  requirePermission,
+} from '../shared/permissions';
 import { ComplianceService } from './ComplianceService';
 
 const evaluateBody = z
@@ -21,23 +38,16 @@ const evaluateBody = z
 const exemptionBody = z
   .object({
     entityRef: ENTITY_REF,
-    controlId: z.string().min(1),
-    reason: z
-      .string()
-      .trim()
-      .min(10, 'must say why, in at least 10 characters'),
-    approver: z
-      .string()
-      .regex(
-        /^user:/,
-        'must be the user entity ref of who approved, e.g. user:default/alice',
-      ),
+    controlId: z.string().min(1).max(255),
+    reason: REASON,
     expiresAt: z.string().datetime({
       offset: true,
       message: 'must be an ISO-8601 timestamp',
     }),
   })
   .strict();
+
+const exemptionsQuery = z.object({ entityRef: ENTITY_REF }).strict();
 
 const changesQuery = z.object({
   runId: z.coerce.number().int().positive().optional(),
@@ -59,12 +69,28 @@ export function createComplianceRouter(deps: {
 
   // Re-reads the catalog files; on any error the loaded controls stay active.
   router.post('/controls/reload', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    await requirePermission(
+      permissions,
+      credentials,
+      conductorControlsReloadPermission,
+      'Only an admin may reload the controls catalog',
+    );
     res.json({ controls: await compliance.loadControls() });
   });
 
   router.post('/runs', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    await requirePermission(
+      permissions,
+      credentials,
+      conductorComplianceRunPermission,
+      'Only an admin or CI may start a compliance run',
+    );
     res.json(await compliance.run('manual'));
   });
 
@@ -81,7 +107,7 @@ export function createComplianceRouter(deps: {
       `Not allowed to read evidence of ${body.entityRef}`,
       body.entityRef,
     );
-    res.json(await compliance.evaluate(body, credentials));
+    res.json(await compliance.evaluate(body));
   });
 
   // What changed in a run (default: the latest) against the run before.
@@ -109,25 +135,77 @@ export function createComplianceRouter(deps: {
     res.json(await compliance.teams());
   });
 
+  router.get('/exemptions', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const { entityRef } = parseBody(exemptionsQuery, req.query);
+    await requirePermission(
+      permissions,
+      credentials,
+      conductorEvidenceReadPermission,
+      `Not allowed to read evidence of ${entityRef}`,
+      entityRef,
+    );
+    res.json({ exemptions: await compliance.exemptionsFor(entityRef) });
+  });
+
+  // Asking: the owning team. Active only once someone else approves.
   router.post('/exemptions', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const body = parseBody(exemptionBody, req.body);
+    await requirePermission(
+      permissions,
+      credentials,
+      conductorExemptionRequestPermission,
+      `Not allowed to ask for exemptions of ${body.entityRef}`,
+      body.entityRef,
+    );
     res
       .status(201)
       .json(
-        await compliance.createExemption(
+        await compliance.requestExemption(
           body,
           credentials.principal.userEntityRef,
         ),
       );
   });
 
+  router.post('/exemptions/:id/approve', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const id = parseBody(ID_PARAM, req.params.id);
+    const exemption = await compliance.getExemption(id);
+    await requirePermission(
+      permissions,
+      credentials,
+      conductorExemptionApprovePermission,
+      `Not allowed to approve exemptions of ${exemption.entityRef}`,
+      exemption.entityRef,
+    );
+    res.json(
+      await compliance.approveExemption(
+        id,
+        credentials.principal.userEntityRef,
+      ),
+    );
+  });
+
   router.delete('/exemptions/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const id = Number(req.params.id);
-    if (!Number.isInteger(id))
-      throw new InputError('id: must be an exemption id');
-    await compliance.revokeExemption(id, credentials.principal.userEntityRef);
+    const id = parseBody(ID_PARAM, req.params.id);
+    const exemption = await compliance.getExemption(id);
+    await requirePermission(
+      permissions,
+      credentials,
+      conductorExemptionRevokePermission,
+      `Not allowed to revoke exemptions of ${exemption.entityRef}`,
+      exemption.entityRef,
+    );
+    await compliance.revokeExemption(
+      id,
+      credentials.principal.userEntityRef,
+      await isAdmin(permissions, credentials),
+    );
     res.status(204).end();
   });
 

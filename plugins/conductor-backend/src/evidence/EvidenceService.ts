@@ -1,7 +1,4 @@
-import {
-  BackstageCredentials,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   CollectionSummary,
@@ -17,8 +14,11 @@ import { EvidenceRecord, EvidenceStore } from './EvidenceStore';
 
 /** Thrown for a push that fails validation; carries every field error. */
 export class EvidenceInputError extends InputError {
+  /** 413 when a size bound was exceeded, 400 otherwise. */
+  readonly statusCode: number;
   constructor(readonly fieldErrors: EvidenceFieldError[]) {
     super(fieldErrors.map(e => `${e.field}: ${e.message}`).join('; '));
+    this.statusCode = fieldErrors.some(e => e.tooLarge) ? 413 : 400;
   }
 }
 
@@ -37,17 +37,10 @@ export class EvidenceService implements EvidenceAccess {
     },
   ) {}
 
-  async push(
-    body: unknown,
-    source: string,
-    credentials: BackstageCredentials,
-  ): Promise<EvidencePushResponse> {
+  async push(body: unknown, source: string): Promise<EvidencePushResponse> {
     const parsed = validateEvidencePush(body);
     if (!parsed.ok) throw new EvidenceInputError(parsed.errors);
-    const { exists } = await this.deps.catalogSnapshot.lookup(
-      parsed.entityRef,
-      credentials,
-    );
+    const { exists } = await this.deps.catalogSnapshot.lookup(parsed.entityRef);
     if (!exists) {
       throw new NotFoundError(
         `entityRef: ${parsed.entityRef} is not in the catalog`,
@@ -56,6 +49,8 @@ export class EvidenceService implements EvidenceAccess {
     const stored = await this.deps.store.record(
       parsed.facts.map(f => ({ ...f, entityRef: parsed.entityRef, source })),
     );
+    // Which facts became the latest value, and which only added history (an
+    // observedAt older than the latest one: a backfill).
     this.deps.logger.info(
       `Recorded ${stored.length} fact(s) for ${parsed.entityRef} from ${source}`,
     );

@@ -56,7 +56,7 @@ export class EvidenceStore {
   async record(
     records: EvidenceRecord[],
     options: { recordedAt?: Date; onlyChanges?: boolean } = {},
-  ): Promise<EvidenceFact[]> {
+  ): Promise<Array<EvidenceFact & { latest: boolean }>> {
     if (records.length === 0) return [];
     const recordedAt = options.recordedAt ?? new Date();
     const rows = records.map(r => ({
@@ -68,31 +68,32 @@ export class EvidenceStore {
       observed_at: new Date(r.observedAt),
       recorded_at: recordedAt,
     }));
+    const key = (r: { entity_ref: string; name: string }) =>
+      `${r.entity_ref}\u0000${r.name}`;
+    let previous = new Map<string, EvidenceRow>();
     await this.db.transaction(async tx => {
-      let historyRows = rows;
-      if (options.onlyChanges) {
-        const current = await this.latestRows(
-          tx,
-          rows.map(r => r.entity_ref),
-        );
-        const key = (r: { entity_ref: string; name: string }) =>
-          `${r.entity_ref}\u0000${r.name}`;
-        const byKey = new Map(current.map(r => [key(r), r]));
-        historyRows = rows.filter(r => {
-          const prev = byKey.get(key(r));
-          return (
-            !prev ||
-            prev.value_json !== r.value_json ||
-            prev.value_type !== r.value_type
-          );
-        });
-      }
+      const current = await this.latestRows(
+        tx,
+        rows.map(r => r.entity_ref),
+      );
+      previous = new Map(current.map(r => [key(r), r]));
+      const historyRows = options.onlyChanges
+        ? rows.filter(r => {
+            const prev = previous.get(key(r));
+            return (
+              !prev ||
+              prev.value_json !== r.value_json ||
+              prev.value_type !== r.value_type
+            );
+          })
+        : rows;
       for (const batch of chunks(historyRows)) {
         await tx('conductor_evidence').insert(batch);
       }
       for (const batch of chunks(rows)) {
         // Only a newer observation replaces the latest one: a late CI push of
-        // an old run must not hide what was seen since.
+        // an old run must not hide what was seen since. (Observation times
+        // are never later than their push, so a later push always wins.)
         await tx('conductor_evidence_latest')
           .insert(batch)
           .onConflict(['entity_ref', 'name'])
@@ -104,7 +105,15 @@ export class EvidenceStore {
           );
       }
     });
-    return rows.map(row => fromRow(row));
+    return rows.map(row => {
+      const prev = previous.get(key(row));
+      return {
+        ...fromRow(row),
+        latest:
+          !prev ||
+          Date.parse(toIso(prev.observed_at)) <= row.observed_at.getTime(),
+      };
+    });
   }
 
   private async latestRows(

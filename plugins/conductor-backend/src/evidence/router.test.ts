@@ -45,7 +45,6 @@ describe('evidence router', () => {
     expect(evidence.push).toHaveBeenCalledWith(
       body,
       expect.stringMatching(/^ci:/),
-      expect.anything(),
     );
   });
 
@@ -96,5 +95,14 @@ describe('evidence router', () => {
       .set(alice)
       .expect(400);
     expect(evidence.history).not.toHaveBeenCalled();
+  });
+
+  it('starts a collection only for an admin or CI', async () => {
+    const denied = setup(false);
+    await request(denied.app).post('/collect').set(alice).expect(403);
+    expect(denied.evidence.collect).not.toHaveBeenCalled();
+    const allowed = setup(true);
+    await request(allowed.app).post('/collect').set(alice).expect(200);
+    expect(allowed.evidence.collect).toHaveBeenCalled();
   });
 });

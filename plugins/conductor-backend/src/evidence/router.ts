@@ -5,6 +5,7 @@ import {
 import { InputError } from '@backstage/errors';
 import {
   FACT_NAME_PATTERN,
+  conductorEvidenceCollectPermission,
   conductorEvidenceReadPermission,
 } from '@internal/plugin-conductor-common';
 import express from 'express';
@@ -39,17 +40,21 @@ export function createEvidenceRouter(deps: {
   // scores built on it must not be something anyone can simply assert.
   router.post('/', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['service'] });
-    const result = await evidence.push(
-      req.body,
-      sourceOf(credentials),
-      credentials,
-    );
+    const result = await evidence.push(req.body, sourceOf(credentials));
     res.status(201).json(result);
   });
 
   // Runs a collection now rather than waiting for the schedule.
   router.post('/collect', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['service', 'user'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['service', 'user'],
+    });
+    await requirePermission(
+      permissions,
+      credentials,
+      conductorEvidenceCollectPermission,
+      'Only an admin or CI may start an evidence collection',
+    );
     res.json(await evidence.collect());
   });
 

@@ -1,7 +1,4 @@
-import {
-  BackstageCredentials,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   EntityReadinessResponse,
@@ -12,8 +9,10 @@ import {
   PromotionDecision,
   ReadinessScore,
   computeReadiness,
+  reasonProblem,
 } from '@internal/plugin-conductor-common';
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { assertMayRevoke, assertSecondPerson } from '../shared/approvals';
 import { AlertSender } from '../shared/AlertSender';
 import { CatalogSnapshot, EvidenceAccess } from '../shared/capability';
 import { GroupCommit } from '../shared/GroupCommit';
@@ -67,13 +66,6 @@ export class ReadinessService {
       this.deps.settings.thresholds[environment] ??
       this.deps.settings.defaultThreshold
     );
-  }
-
-  /** Computes the score from the latest evidence and stores it when it is news. */
-  async score(entityRef: string, now = new Date()): Promise<ReadinessScore> {
-    const score = await this.computeScore(entityRef, now);
-    await this.deps.store.saveScoresIfNews([toStoredScore(score)]);
-    return score;
   }
 
   private async computeScore(
@@ -190,7 +182,8 @@ export class ReadinessService {
 
   /** An entity's score with its history and recent gate decisions. */
   async forEntity(entityRef: string): Promise<EntityReadinessResponse> {
-    const score = await this.score(entityRef);
+    // A read stores nothing: scores are stored by the gate and the snapshot.
+    const score = await this.computeScore(entityRef, new Date());
     return {
       ...score,
       thresholds: { production: this.thresholdFor('production') },
@@ -203,36 +196,125 @@ export class ReadinessService {
   }
 
   /**
-   * Records a break-glass override: someone other than the person asking
-   * must approve it, and it expires.
+   * Asks for a break-glass override: for an entity in the catalog and a
+   * configured environment, with a reason, for at most the allowed hours. It
+   * does nothing until someone else approves it.
    */
-  async createOverride(
+  async requestOverride(
     request: PromotionOverrideRequest,
-    createdBy: string,
+    requester: string,
     now = new Date(),
   ): Promise<PromotionOverride> {
-    if (createdBy === request.approver) {
+    const reasonError = reasonProblem(request.reason);
+    if (reasonError) throw new InputError(`reason: ${reasonError}`);
+    this.assertKnownEnvironment(request.environment);
+    const maxHours = this.deps.settings.maxOverrideHours;
+    if (request.expiresInHours > maxHours) {
       throw new InputError(
-        'approver: must be someone other than the person asking for the override',
+        `expiresInHours: at most ${maxHours} hours (conductor.readiness.overrides.maxHours): a longer exception is a threshold change`,
       );
     }
-    return this.deps.store.createOverride({
+    const { exists } = await this.deps.catalogSnapshot.lookup(
+      request.entityRef,
+    );
+    if (!exists) {
+      throw new NotFoundError(
+        `entityRef: ${request.entityRef} is not in the catalog`,
+      );
+    }
+    return this.deps.store.requestOverride({
       entityRef: request.entityRef,
       environment: request.environment,
       reason: request.reason,
-      approver: request.approver,
-      createdBy,
-      createdAt: now.toISOString(),
-      expiresAt: new Date(
-        now.getTime() + request.expiresInHours * 3_600_000,
-      ).toISOString(),
+      createdBy: requester,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + request.expiresInHours * 3_600_000),
     });
+  }
+
+  async getOverride(id: number): Promise<PromotionOverride> {
+    const override = await this.deps.store.getOverride(id);
+    if (!override) throw new NotFoundError(`override ${id} does not exist`);
+    return override;
+  }
+
+  overridesFor(entityRef: string): Promise<PromotionOverride[]> {
+    return this.deps.store.overridesFor(entityRef);
+  }
+
+  /**
+   * Approves a requested override, by a catalog user other than the
+   * requester; it runs for the hours asked, from the approval.
+   */
+  async approveOverride(
+    id: number,
+    approver: string,
+    now = new Date(),
+  ): Promise<PromotionOverride> {
+    const override = await this.getOverride(id);
+    await assertSecondPerson(
+      this.deps.catalogSnapshot,
+      override.createdBy,
+      approver,
+    );
+    if (override.status !== 'requested') {
+      throw new ConflictError(
+        `override ${id} is ${override.status}, not waiting for approval`,
+      );
+    }
+    const hours =
+      Date.parse(override.expiresAt) - Date.parse(override.createdAt);
+    const approved = await this.deps.store.approveOverride(
+      id,
+      approver,
+      now,
+      new Date(now.getTime() + hours),
+    );
+    if (!approved) {
+      throw new ConflictError(
+        `override ${id} is no longer waiting for approval`,
+      );
+    }
+    return this.getOverride(id);
+  }
+
+  /** Revokes an override: its requester, its approver or an admin. */
+  async revokeOverride(
+    id: number,
+    actor: string,
+    actorIsAdmin: boolean,
+    now = new Date(),
+  ): Promise<void> {
+    const override = await this.getOverride(id);
+    assertMayRevoke(override, actor, actorIsAdmin, `override ${id}`);
+    if (!(await this.deps.store.revokeOverride(id, actor, now))) {
+      throw new NotFoundError(
+        `override ${id} does not exist or is already revoked`,
+      );
+    }
+  }
+
+  /** Environments are the ones configured: a typo must not borrow production's threshold silently. */
+  knowsEnvironment(environment: string): boolean {
+    return Object.prototype.hasOwnProperty.call(
+      this.deps.settings.thresholds,
+      environment,
+    );
+  }
+
+  private assertKnownEnvironment(environment: string) {
+    if (!this.knowsEnvironment(environment)) {
+      throw new InputError(
+        `environment: ${environment} is not configured (known: ${Object.keys(
+          this.deps.settings.thresholds,
+        ).join(', ')})`,
+      );
+    }
   }
 
   async check(
     request: PromotionCheckRequest,
     requestedBy: string,
-    credentials: BackstageCredentials,
   ): Promise<PromotionDecision> {
     const now = new Date();
     const entityRef = stringifyEntityRef(parseEntityRef(request.entityRef));
@@ -246,21 +328,38 @@ export class ReadinessService {
     };
     let decision: PromotionDecision;
     let owner: string | undefined;
+    let entityKnown = false;
     let toStore: StoredReadinessScore | undefined;
     try {
-      const entity = await this.deps.catalogSnapshot.lookup(
-        entityRef,
-        credentials,
-      );
-      if (!entity.exists) {
+      const entity = this.knowsEnvironment(request.environment)
+        ? await this.deps.catalogSnapshot.lookup(entityRef)
+        : undefined;
+      if (!entity) {
         decision = {
           ...base,
           allowed: false,
+          judged: false,
+          score: null,
+          components: [],
+          reasons: [
+            `environment ${
+              request.environment
+            } is not configured (known: ${Object.keys(
+              this.deps.settings.thresholds,
+            ).join(', ')})`,
+          ],
+        };
+      } else if (!entity.exists) {
+        decision = {
+          ...base,
+          allowed: false,
+          judged: false,
           score: null,
           components: [],
           reasons: [`${entityRef} is not in the catalog`],
         };
       } else {
+        entityKnown = true;
         owner = entity.owner;
         const score = await this.computeScore(entityRef, now);
         toStore = toStoredScore(score);
@@ -270,7 +369,7 @@ export class ReadinessService {
           reasons.push(`no trusted evidence about ${entityRef}`);
         } else if (score.newestEvidenceAgeDays > maxAge) {
           reasons.push(
-            `evidence is stale: the newest trusted fact is ${score.newestEvidenceAgeDays} d old (max ${maxAge} d)`,
+            `evidence is stale: the newest trusted required fact is ${score.newestEvidenceAgeDays} d old (max ${maxAge} d)`,
           );
         }
         if (score.score < threshold) {
@@ -304,13 +403,16 @@ export class ReadinessService {
       decision = {
         ...base,
         allowed: false,
+        judged: false,
         score: null,
         components: [],
         reasons: [`internal error, failing closed: ${(e as Error).message}`],
       };
     }
 
-    if (!decision.allowed) decision = await this.withOverride(decision, now);
+    // An override covers a known entity in a known environment, nothing else.
+    if (!decision.allowed && entityKnown)
+      decision = await this.withOverride(decision, now);
     try {
       decision.decisionId = await this.decisionLog.add({
         decision,
@@ -327,6 +429,7 @@ export class ReadinessService {
       decision = {
         ...decision,
         allowed: false,
+        judged: false,
         override: undefined,
         reasons: [
           `internal error, failing closed: the decision could not be recorded (${

@@ -1,10 +1,12 @@
 import {
+  ApprovalStatus,
   PromotionDecision,
   PromotionOverride,
   StoredPromotionDecision,
   ReadinessComponentScore,
 } from '@internal/plugin-conductor-common';
 import { Knex } from 'knex';
+import { writeAudit } from '../shared/audit';
 import { chunks, insertedId, toIso, toScore } from '../shared/database';
 
 /** A stored score, without the per-fact detail. */
@@ -79,6 +81,10 @@ interface OverrideRow {
   created_by: string;
   created_at: unknown;
   expires_at: unknown;
+  status: ApprovalStatus | null;
+  approved_at: unknown;
+  revoked_at: unknown;
+  revoked_by: string | null;
 }
 
 function overrideFromRow(row: OverrideRow): PromotionOverride {
@@ -87,10 +93,14 @@ function overrideFromRow(row: OverrideRow): PromotionOverride {
     entityRef: row.entity_ref,
     environment: row.environment,
     reason: row.reason,
+    status: row.revoked_at ? 'revoked' : row.status ?? 'active',
     approver: row.approver,
     createdBy: row.created_by,
     createdAt: toIso(row.created_at),
+    approvedAt: row.approved_at ? toIso(row.approved_at) : undefined,
     expiresAt: toIso(row.expires_at),
+    revokedAt: row.revoked_at ? toIso(row.revoked_at) : undefined,
+    revokedBy: row.revoked_by ?? undefined,
   };
 }
 
@@ -231,24 +241,112 @@ export class ReadinessStore {
     }));
   }
 
-  async createOverride(
-    o: Omit<PromotionOverride, 'id'>,
-  ): Promise<PromotionOverride> {
-    const [row] = await this.db('conductor_promotion_overrides')
-      .insert({
-        entity_ref: o.entityRef,
-        environment: o.environment,
-        reason: o.reason,
-        approver: o.approver,
-        created_by: o.createdBy,
-        created_at: new Date(o.createdAt),
-        expires_at: new Date(o.expiresAt),
-      })
-      .returning('id');
-    return { ...o, id: insertedId(row) };
+  /** Records a request for an override; it does nothing until approved. */
+  async requestOverride(o: {
+    entityRef: string;
+    environment: string;
+    reason: string;
+    createdBy: string;
+    createdAt: Date;
+    expiresAt: Date;
+  }): Promise<PromotionOverride> {
+    return this.db.transaction(async tx => {
+      const [row] = await tx('conductor_promotion_overrides')
+        .insert({
+          entity_ref: o.entityRef,
+          environment: o.environment,
+          reason: o.reason,
+          approver: '',
+          status: 'requested',
+          created_by: o.createdBy,
+          created_at: o.createdAt,
+          expires_at: o.expiresAt,
+        })
+        .returning('id');
+      const id = insertedId(row);
+      await writeAudit(tx, {
+        subjectType: 'override',
+        subjectId: id,
+        action: 'request',
+        actor: o.createdBy,
+        at: o.createdAt,
+        detail: o,
+      });
+      return overrideFromRow(
+        await tx('conductor_promotion_overrides').where('id', id).first(),
+      );
+    });
   }
 
-  /** The newest override for entity and environment that has not expired. */
+  async getOverride(id: number): Promise<PromotionOverride | undefined> {
+    const row = await this.db('conductor_promotion_overrides')
+      .where('id', id)
+      .first();
+    return row ? overrideFromRow(row) : undefined;
+  }
+
+  async overridesFor(entityRef: string): Promise<PromotionOverride[]> {
+    const rows = await this.db('conductor_promotion_overrides')
+      .where('entity_ref', entityRef)
+      .orderBy('id', 'desc')
+      .limit(50);
+    return rows.map(overrideFromRow);
+  }
+
+  /**
+   * Activates a requested override from `at` until `expiresAt`; false when
+   * it is not (or no longer) requested.
+   */
+  async approveOverride(
+    id: number,
+    approver: string,
+    at: Date,
+    expiresAt: Date,
+  ): Promise<boolean> {
+    return this.db.transaction(async tx => {
+      const n = await tx('conductor_promotion_overrides')
+        .where({ id, status: 'requested' })
+        .whereNull('revoked_at')
+        .update({
+          status: 'active',
+          approver,
+          approved_by: approver,
+          approved_at: at,
+          expires_at: expiresAt,
+        });
+      if (n) {
+        await writeAudit(tx, {
+          subjectType: 'override',
+          subjectId: id,
+          action: 'approve',
+          actor: approver,
+          at,
+        });
+      }
+      return n > 0;
+    });
+  }
+
+  async revokeOverride(id: number, actor: string, at: Date): Promise<boolean> {
+    return this.db.transaction(async tx => {
+      const n = await tx('conductor_promotion_overrides')
+        .where('id', id)
+        .whereNull('revoked_at')
+        .update({ revoked_at: at, revoked_by: actor, status: 'revoked' });
+      if (n) {
+        await writeAudit(tx, {
+          subjectType: 'override',
+          subjectId: id,
+          action: 'revoke',
+          actor,
+          at,
+        });
+      }
+      return n > 0;
+    });
+  }
+
+  /** The newest approved override for entity and environment that has not expired or been revoked. */
   async activeOverride(
     entityRef: string,
     environment: string,
@@ -256,6 +354,9 @@ export class ReadinessStore {
   ): Promise<PromotionOverride | undefined> {
     const row = await this.db('conductor_promotion_overrides')
       .where({ entity_ref: entityRef, environment })
+      .whereNull('revoked_at')
+      // Rows from before the two-person rule have no status: approved.
+      .where(q => q.whereNull('status').orWhere('status', 'active'))
       .where('expires_at', '>', now)
       .orderBy('id', 'desc')
       .first();

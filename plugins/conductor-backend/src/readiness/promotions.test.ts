@@ -1,4 +1,5 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 // The CLI has no library entry point (its index runs it): the tests drive its program directly.
@@ -11,10 +12,23 @@ import { CI_TOKEN, startConductor } from '../__testUtils__';
 const daysAgo = (d: number) =>
   new Date(Date.now() - d * 86_400_000).toISOString();
 
+// Runbook links and on-call rotations are the catalog's to say: the
+// collector records them (CI cannot push them).
+const catalogFacts: Record<string, Partial<Entity['metadata']>> = {
+  'ready-api': {
+    links: [{ url: 'https://runbooks/ready-api', title: 'Runbook' }],
+    annotations: { 'conductor.io/oncall': 'P1' },
+  },
+  'stale-api': {
+    links: [{ url: 'https://runbooks/stale-api', title: 'Runbook' }],
+    annotations: { 'conductor.io/oncall': 'P2' },
+  },
+  'weak-worker': { links: [{ url: 'https://r', title: 'Runbook' }] },
+};
 const entity = (name: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
-  metadata: { name, namespace: 'default' },
+  metadata: { name, namespace: 'default', ...catalogFacts[name] },
   spec: {
     type: 'service',
     lifecycle: 'production',
@@ -22,9 +36,17 @@ const entity = (name: string): Entity => ({
   },
   relations: [{ type: 'ownedBy', targetRef: 'group:default/payments' }],
 });
-const entities = ['ready-api', 'weak-worker', 'stale-api', 'empty-api'].map(
-  entity,
-);
+const person = (name: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'User',
+  metadata: { name, namespace: 'default' },
+  spec: { memberOf: ['payments'] },
+});
+const entities = [
+  ...['ready-api', 'weak-worker', 'stale-api', 'empty-api'].map(entity),
+  person('alice'),
+  person('bob'),
+];
 
 const readyFacts = [
   { name: 'test.coverage', value: 0.95 },
@@ -33,9 +55,6 @@ const readyFacts = [
   { name: 'policy.coverage', value: 0.95 },
   { name: 'k6.last_run', value: daysAgo(1) },
   { name: 'chaos.last_run', value: daysAgo(2) },
-  { name: 'runbook.url', value: 'https://runbooks/ready-api' },
-  { name: 'catalog.owner', value: 'group:default/payments' },
-  { name: 'catalog.oncall', value: 'P1' },
 ];
 
 async function startWithRealAuth(config: object = {}) {
@@ -50,22 +69,24 @@ async function startWithRealAuth(config: object = {}) {
 
 const auth = { Authorization: `Bearer ${CI_TOKEN}` };
 
+/** CI pushes its facts; the collectors record the catalog's. */
 async function push(server: any, name: string, facts: object[]) {
   await request(server)
     .post('/api/conductor/evidence')
     .set(auth)
     .send({ entityRef: `component:default/${name}`, facts })
     .expect(201);
+  await request(server)
+    .post('/api/conductor/evidence/collect')
+    .set(auth)
+    .expect(200);
 }
 
 describe('promotion gate', () => {
   it('allows a ready service, blocks a weak one with reasons, and records both', async () => {
     const server = await startWithRealAuth();
     await push(server, 'ready-api', readyFacts);
-    await push(server, 'weak-worker', [
-      { name: 'test.coverage', value: 0.5 },
-      { name: 'runbook.url', value: 'https://r' },
-    ]);
+    await push(server, 'weak-worker', [{ name: 'test.coverage', value: 0.5 }]);
 
     const ok = await request(server)
       .post('/api/conductor/promotions/check')
@@ -93,14 +114,15 @@ describe('promotion gate', () => {
         environment: 'production',
       })
       .expect(200);
-    // 0.25*0.5 + 0 + 0.2*(2/8) + 0.1*0.5 + 0 + 0
+    // 0.25*0.5 + 0 + 0.2*(3/8) + 0.1*0.5 + 0 + 0: test.coverage pushed;
+    // runbook.url and catalog.owner collected from the catalog
     expect(blocked.body).toMatchObject({
       allowed: false,
-      score: 0.225,
+      score: 0.25,
       threshold: 0.9,
     });
     expect(blocked.body.reasons[0]).toBe(
-      'readiness 0.225 is below the production threshold 0.9',
+      'readiness 0.25 is below the production threshold 0.9',
     );
     expect(blocked.body.reasons).toContain(
       'slo: 0 × 0.25 (no trusted evidence for slo.adherence)',
@@ -117,11 +139,11 @@ describe('promotion gate', () => {
       expect.objectContaining({
         allowed: false,
         environment: 'production',
-        score: 0.225,
+        score: 0.25,
         requestedBy: 'ci:release-pipeline',
       }),
     ]);
-    expect(readiness.body.history[0].score).toBe(0.225);
+    expect(readiness.body.history[0].score).toBe(0.25);
   });
 
   it('fails closed: unknown entity, no evidence, stale evidence', async () => {
@@ -142,7 +164,7 @@ describe('promotion gate', () => {
       .set(auth)
       .send({
         entityRef: 'component:default/empty-api',
-        environment: 'staging',
+        environment: 'production',
       })
       .expect(200);
     expect(empty.body.allowed).toBe(false);
@@ -166,7 +188,7 @@ describe('promotion gate', () => {
       .expect(200);
     expect(stale.body.allowed).toBe(false);
     expect(stale.body.reasons[0]).toMatch(
-      /^evidence is stale: the newest trusted fact is 40(\.\d+)? d old \(max 30 d\)$/,
+      /^evidence is stale: the newest trusted required fact is 40(\.\d+)? d old \(max 30 d\)$/,
     );
   });
 
@@ -174,10 +196,7 @@ describe('promotion gate', () => {
     const server = await startWithRealAuth({
       readiness: { thresholds: { staging: 0.2 } },
     });
-    await push(server, 'weak-worker', [
-      { name: 'test.coverage', value: 0.5 },
-      { name: 'runbook.url', value: 'https://r' },
-    ]);
+    await push(server, 'weak-worker', [{ name: 'test.coverage', value: 0.5 }]);
     const staging = await request(server)
       .post('/api/conductor/promotions/check')
       .set(auth)
@@ -283,8 +302,9 @@ describe('promotion gate', () => {
         io,
       ),
     ).toBe(1);
+    // Only catalog.owner, collected from the catalog: 0.2 × 1/8.
     expect(out[0]).toBe(
-      'BLOCKED component:default/empty-api → production: readiness 0 (threshold 0.9)',
+      'BLOCKED component:default/empty-api → production: readiness 0.025 (threshold 0.9)',
     );
     expect(out).toContain(
       '  - no trusted evidence about component:default/empty-api',
@@ -328,6 +348,9 @@ describe('break-glass override', () => {
   const alice = {
     Authorization: mockCredentials.user.header('user:default/alice'),
   };
+  const bob = {
+    Authorization: mockCredentials.user.header('user:default/bob'),
+  };
 
   it('needs a reason and another approver, lets a blocked release through until it expires, and is recorded', async () => {
     const server = await startWithMockAuth();
@@ -338,58 +361,53 @@ describe('break-glass override', () => {
       });
     expect((await check()).body.allowed).toBe(false);
 
-    const noReason = await request(server)
-      .post('/api/conductor/promotions/overrides')
-      .set(alice)
-      .send({
-        entityRef: 'component:default/empty-api',
-        environment: 'production',
-        reason: 'hotfix',
-        approver: 'user:default/bob',
-        expiresInHours: 2,
-      });
+    const ask = (who: Record<string, string>, body: object) =>
+      request(server)
+        .post('/api/conductor/promotions/overrides')
+        .set(who)
+        .send({
+          entityRef: 'component:default/empty-api',
+          environment: 'production',
+          reason: 'Sev1 hotfix for checkout outage',
+          expiresInHours: 2,
+          ...body,
+        });
+    const noReason = await ask(alice, { reason: 'hotfix' });
     expect(noReason.status).toBe(400);
     expect(noReason.body.error.message).toBe(
-      'reason: must say why, in at least 10 characters',
+      'reason: must say why, in at least 10 visible characters',
     );
-    const self = await request(server)
-      .post('/api/conductor/promotions/overrides')
-      .set(alice)
-      .send({
-        entityRef: 'component:default/empty-api',
-        environment: 'production',
-        reason: 'Sev1 hotfix for checkout outage',
-        approver: 'user:default/alice',
-        expiresInHours: 2,
-      });
-    expect(self.status).toBe(400);
-    await request(server)
-      .post('/api/conductor/promotions/overrides')
-      .set(ci)
-      .send({
-        entityRef: 'component:default/empty-api',
-        environment: 'production',
-        reason: 'Sev1 hotfix for checkout outage',
-        approver: 'user:default/bob',
-        expiresInHours: 2,
-      })
-      .expect(403); // a CI token cannot grant itself an exception
+    // Ten zero-width spaces and a little padding are no reason either.
+    const invisible = await ask(alice, {
+      reason: `${'\u200b'.repeat(10)}  ok `,
+    });
+    expect(invisible.status).toBe(400);
+    await ask(ci, {}).expect(403); // a CI token cannot grant itself an exception
+    await ask(alice, { expiresInHours: 100 }).expect(400); // at most 72 h
+    const ghost = await ask(alice, { entityRef: 'component:default/ghost' });
+    expect(ghost.status).toBe(404);
 
-    const created = await request(server)
-      .post('/api/conductor/promotions/overrides')
-      .set(alice)
-      .send({
-        entityRef: 'component:default/empty-api',
-        environment: 'production',
-        reason: 'Sev1 hotfix for checkout outage',
-        approver: 'user:default/bob',
-        expiresInHours: 2,
-      })
-      .expect(201);
+    const created = await ask(alice, {}).expect(201);
     expect(created.body).toMatchObject({
+      status: 'requested',
       createdBy: 'user:default/alice',
+      approver: '',
+    });
+    // Asked for, not approved: it changes nothing.
+    expect((await check()).body.allowed).toBe(false);
+    const approve = (who: Record<string, string>) =>
+      request(server)
+        .post(`/api/conductor/promotions/overrides/${created.body.id}/approve`)
+        .set(who);
+    const self = await approve(alice);
+    expect(self.status).toBe(403);
+    expect(self.body.error.message).toMatch(/cannot approve their own request/);
+    const approved = await approve(bob).expect(200);
+    expect(approved.body).toMatchObject({
+      status: 'active',
       approver: 'user:default/bob',
     });
+    await approve(bob).expect(409); // already active
 
     const allowed = (await check()).body;
     expect(allowed.allowed).toBe(true);
@@ -451,6 +469,82 @@ describe('break-glass override', () => {
     });
   });
 
+  it('is revoked by its requester, its approver or an admin, and an unknown person cannot approve', async () => {
+    // Nobody here is an admin: the admin-only permission is denied.
+    const { server } = await startConductor({
+      entities,
+      features: [
+        mockServices.permissions.mock({
+          authorize: async requests =>
+            requests.map(r => ({
+              result:
+                r.permission.name === 'conductor.compliance.controls.reload'
+                  ? AuthorizeResult.DENY
+                  : AuthorizeResult.ALLOW,
+            })) as any,
+        }).factory,
+      ],
+    });
+    const created = await request(server)
+      .post('/api/conductor/promotions/overrides')
+      .set(alice)
+      .send({
+        entityRef: 'component:default/empty-api',
+        environment: 'production',
+        reason: 'Sev1 hotfix for checkout outage',
+        expiresInHours: 2,
+      })
+      .expect(201);
+    const id = created.body.id;
+    // A signed-in identity that is not a user in the catalog.
+    const stranger = {
+      Authorization: mockCredentials.user.header('user:development/guest'),
+    };
+    const unknown = await request(server)
+      .post(`/api/conductor/promotions/overrides/${id}/approve`)
+      .set(stranger);
+    expect(unknown.status).toBe(403);
+    expect(unknown.body.error.message).toMatch(/is not a user in the catalog/);
+    // The same person, spelled differently, is still the same person.
+    const shouted = {
+      Authorization: mockCredentials.user.header('user:default/ALICE'),
+    };
+    await request(server)
+      .post(`/api/conductor/promotions/overrides/${id}/approve`)
+      .set(shouted)
+      .expect(403);
+    await request(server)
+      .post(`/api/conductor/promotions/overrides/${id}/approve`)
+      .set(bob)
+      .expect(200);
+    const check = () =>
+      request(server).post('/api/conductor/promotions/check').set(ci).send({
+        entityRef: 'component:default/empty-api',
+        environment: 'production',
+      });
+    expect((await check()).body.allowed).toBe(true);
+    await request(server)
+      .delete(`/api/conductor/promotions/overrides/${id}`)
+      .set(stranger)
+      .expect(403);
+    await request(server)
+      .delete(`/api/conductor/promotions/overrides/${id}`)
+      .set(alice)
+      .expect(204);
+    expect((await check()).body.allowed).toBe(false);
+    const listed = await request(server)
+      .get(
+        '/api/conductor/promotions/overrides?entityRef=component:default/empty-api',
+      )
+      .set(alice)
+      .expect(200);
+    expect(listed.body.overrides[0]).toMatchObject({
+      id,
+      status: 'revoked',
+      revokedBy: 'user:default/alice',
+    });
+  });
+
   it('fails closed when its database is gone, saying the decision could not be recorded', async () => {
     const knex = knexFactory({
       client: 'better-sqlite3',
@@ -463,6 +557,10 @@ describe('break-glass override', () => {
       .set(ci)
       .send({ entityRef: 'component:default/ready-api', facts: readyFacts })
       .expect(201);
+    await request(backend.server)
+      .post('/api/conductor/evidence/collect')
+      .set(ci)
+      .expect(200);
     const check = () =>
       request(backend.server)
         .post('/api/conductor/promotions/check')

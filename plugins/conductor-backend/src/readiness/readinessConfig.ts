@@ -10,8 +10,10 @@ export interface ReadinessSettings {
   policy: ReadinessPolicy;
   /** Minimum score per environment. */
   thresholds: Record<string, number>;
-  /** Used for an environment not listed: the production one, the strictest default. */
+  /** The production threshold, shown beside a score. */
   defaultThreshold: number;
+  /** The longest a break-glass override may run (`overrides.maxHours`, default 72). */
+  maxOverrideHours: number;
 }
 
 function positive(config: Config, key: string, fallback: number): number {
@@ -35,6 +37,7 @@ export function readReadinessSettings(root: Config): ReadinessSettings {
       policy: DEFAULT_READINESS_POLICY,
       thresholds: { production: 0.9 },
       defaultThreshold: 0.9,
+      maxOverrideHours: 72,
     };
   }
   const weights = validateReadinessWeights(
@@ -79,5 +82,6 @@ export function readReadinessSettings(root: Config): ReadinessSettings {
     },
     thresholds,
     defaultThreshold: thresholds.production,
+    maxOverrideHours: positive(config, 'overrides.maxHours', 72),
   };
 }

@@ -10,7 +10,13 @@ import { createPromotionsRouter, createReadinessRouter } from './router';
 function setup(allow = true) {
   const readiness = {
     check: jest.fn(async () => ({ allowed: false })),
-    createOverride: jest.fn(async () => ({ id: 3 })),
+    requestOverride: jest.fn(async () => ({ id: 3 })),
+    approveOverride: jest.fn(async () => ({ id: 3, status: 'active' })),
+    getOverride: jest.fn(async () => ({
+      id: 3,
+      entityRef: 'component:default/a',
+    })),
+    revokeOverride: jest.fn(async () => undefined),
     teams: jest.fn(async () => ({ teams: [] })),
     forEntity: jest.fn(async () => ({ score: 0.5 })),
   };
@@ -42,7 +48,6 @@ describe('promotions and readiness routers', () => {
     expect(readiness.check).toHaveBeenCalledWith(
       { entityRef: 'component:default/a', environment: 'production' },
       expect.stringMatching(/^ci:/),
-      expect.anything(),
     );
     await request(promotions)
       .post('/check')
@@ -62,7 +67,6 @@ describe('promotions and readiness routers', () => {
       entityRef: 'component:default/a',
       environment: 'production',
       reason: 'hotfix for the outage INC-42',
-      approver: 'user:default/carol',
       expiresInHours: 4,
     };
     const allowed = setup(true);
@@ -71,7 +75,7 @@ describe('promotions and readiness routers', () => {
       .set(alice)
       .send(body)
       .expect(201);
-    expect(allowed.readiness.createOverride).toHaveBeenCalledWith(
+    expect(allowed.readiness.requestOverride).toHaveBeenCalledWith(
       body,
       'user:default/alice',
     );
@@ -86,7 +90,7 @@ describe('promotions and readiness routers', () => {
       .set(ci)
       .send(body)
       .expect(403);
-    expect(denied.readiness.createOverride).not.toHaveBeenCalled();
+    expect(denied.readiness.requestOverride).not.toHaveBeenCalled();
   });
 
   it('reads an entity score only with the read permission', async () => {
@@ -104,5 +108,37 @@ describe('promotions and readiness routers', () => {
       .set(alice)
       .expect(403);
     expect(denied.readiness.forEntity).not.toHaveBeenCalled();
+  });
+
+  it('approves and revokes overrides only with the permission', async () => {
+    const denied = setup(false);
+    await request(denied.promotions)
+      .post('/overrides/3/approve')
+      .set(alice)
+      .expect(403);
+    await request(denied.promotions)
+      .delete('/overrides/3')
+      .set(alice)
+      .expect(403);
+    expect(denied.readiness.approveOverride).not.toHaveBeenCalled();
+    expect(denied.readiness.revokeOverride).not.toHaveBeenCalled();
+    const allowed = setup(true);
+    await request(allowed.promotions)
+      .post('/overrides/3/approve')
+      .set(alice)
+      .expect(200);
+    expect(allowed.readiness.approveOverride).toHaveBeenCalledWith(
+      3,
+      'user:default/alice',
+    );
+    await request(allowed.promotions)
+      .delete('/overrides/3')
+      .set(alice)
+      .expect(204);
+    expect(allowed.readiness.revokeOverride).toHaveBeenCalledWith(
+      3,
+      'user:default/alice',
+      true,
+    );
   });
 });

@@ -4,7 +4,9 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   conductorEvidenceReadPermission,
-  conductorPromotionOverridePermission,
+  conductorOverrideApprovePermission,
+  conductorOverrideRequestPermission,
+  conductorOverrideRevokePermission,
 } from '@internal/plugin-conductor-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -12,11 +14,13 @@ import { z } from 'zod';
 import {
   ENTITY_REF,
   ENVIRONMENT,
+  ID_PARAM,
+  REASON,
   entityRefFromParams,
   parseBody,
   sourceOf,
 } from '../shared/http';
-import { requirePermission } from '../shared/permissions';
+import { isAdmin, requirePermission } from '../shared/permissions';
 import { ReadinessService } from './ReadinessService';
 
 const promotionCheckBody = z
@@ -31,22 +35,15 @@ const overrideBody = z
   .object({
     entityRef: ENTITY_REF,
     environment: ENVIRONMENT,
-    reason: z
-      .string()
-      .trim()
-      .min(10, 'must say why, in at least 10 characters'),
-    approver: z
-      .string()
-      .regex(
-        /^user:/,
-        'must be the user entity ref of who approved, e.g. user:default/alice',
-      ),
+    reason: REASON,
     expiresInHours: z
       .number()
       .min(0.25)
-      .max(72, 'at most 72 hours: a longer exception is a threshold change'),
+      .max(24 * 365),
   })
   .strict();
+
+const overridesQuery = z.object({ entityRef: ENTITY_REF }).strict();
 
 /** Routes under `/promotions`: the gate CI calls, and break-glass overrides. */
 export function createPromotionsRouter(deps: {
@@ -61,26 +58,75 @@ export function createPromotionsRouter(deps: {
   router.post('/check', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['service'] });
     const body = parseBody(promotionCheckBody, req.body);
-    res.json(await readiness.check(body, sourceOf(credentials), credentials));
+    res.json(await readiness.check(body, sourceOf(credentials)));
   });
 
+  router.get('/overrides', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const { entityRef } = parseBody(overridesQuery, req.query);
+    await requirePermission(
+      permissions,
+      credentials,
+      conductorEvidenceReadPermission,
+      `Not allowed to read evidence of ${entityRef}`,
+      entityRef,
+    );
+    res.json({ overrides: await readiness.overridesFor(entityRef) });
+  });
+
+  // Asking: a person of a team. Active only once someone else approves.
   router.post('/overrides', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const body = parseBody(overrideBody, req.body);
     await requirePermission(
       permissions,
       credentials,
-      conductorPromotionOverridePermission,
-      'Not allowed to override the promotion gate',
+      conductorOverrideRequestPermission,
+      'Not allowed to ask for a break-glass override of the promotion gate',
     );
     res
       .status(201)
       .json(
-        await readiness.createOverride(
+        await readiness.requestOverride(
           body,
           credentials.principal.userEntityRef,
         ),
       );
+  });
+
+  router.post('/overrides/:id/approve', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const id = parseBody(ID_PARAM, req.params.id);
+    await requirePermission(
+      permissions,
+      credentials,
+      conductorOverrideApprovePermission,
+      'Not allowed to approve break-glass overrides',
+    );
+    res.json(
+      await readiness.approveOverride(id, credentials.principal.userEntityRef),
+    );
+  });
+
+  router.delete('/overrides/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const id = parseBody(ID_PARAM, req.params.id);
+    const override = await readiness.getOverride(id);
+    await requirePermission(
+      permissions,
+      credentials,
+      conductorOverrideRevokePermission,
+      `Not allowed to revoke overrides of ${override.entityRef}`,
+      override.entityRef,
+    );
+    await readiness.revokeOverride(
+      id,
+      credentials.principal.userEntityRef,
+      await isAdmin(permissions, credentials),
+    );
+    res.status(204).end();
   });
 
   return router;

@@ -1,4 +1,4 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DefaultCatalogSnapshot } from './CatalogSnapshot';
@@ -23,8 +23,6 @@ function catalogOf(entities: Entity[]) {
 }
 
 describe('DefaultCatalogSnapshot', () => {
-  const credentials = mockCredentials.service();
-
   it('answers from its snapshot without asking the catalog, and asks about refs it does not know', async () => {
     const entities = [component('a', 'group:default/payments')];
     const catalog = catalogOf(entities);
@@ -36,7 +34,7 @@ describe('DefaultCatalogSnapshot', () => {
     });
     expect(await directory.refresh()).toBe(1);
 
-    expect(await directory.lookup('component:default/a', credentials)).toEqual({
+    expect(await directory.lookup('component:default/a')).toEqual({
       exists: true,
       owner: 'group:default/payments',
     });
@@ -44,19 +42,19 @@ describe('DefaultCatalogSnapshot', () => {
 
     // Registered after the rebuild: looked up, then known.
     entities.push(component('b', 'group:default/identity'));
-    expect(await directory.lookup('component:default/b', credentials)).toEqual({
+    expect(await directory.lookup('component:default/b')).toEqual({
       exists: true,
       owner: 'group:default/identity',
     });
-    expect(await directory.lookup('component:default/b', credentials)).toEqual({
+    expect(await directory.lookup('component:default/b')).toEqual({
       exists: true,
       owner: 'group:default/identity',
     });
     expect(byRef).toHaveBeenCalledTimes(1);
 
-    expect(
-      await directory.lookup('component:default/nope', credentials),
-    ).toEqual({ exists: false });
+    expect(await directory.lookup('component:default/nope')).toEqual({
+      exists: false,
+    });
   });
 
   it('forgets a deleted component and learns a new owner at the next rebuild', async () => {
@@ -74,14 +72,15 @@ describe('DefaultCatalogSnapshot', () => {
     entities.splice(1, 1);
     entities[0] = component('a', 'group:default/identity');
     // Until the rebuild, the snapshot still answers.
-    expect(
-      await directory.lookup('component:default/gone', credentials),
-    ).toEqual({ exists: true, owner: 'group:default/payments' });
+    expect(await directory.lookup('component:default/gone')).toEqual({
+      exists: true,
+      owner: 'group:default/payments',
+    });
     await directory.refresh();
-    expect(
-      await directory.lookup('component:default/gone', credentials),
-    ).toEqual({ exists: false });
-    expect(await directory.lookup('component:default/a', credentials)).toEqual({
+    expect(await directory.lookup('component:default/gone')).toEqual({
+      exists: false,
+    });
+    expect(await directory.lookup('component:default/a')).toEqual({
       exists: true,
       owner: 'group:default/identity',
     });
@@ -98,8 +97,8 @@ describe('DefaultCatalogSnapshot', () => {
       auth: mockServices.auth(),
       logger: mockServices.logger.mock(),
     });
-    await expect(
-      directory.lookup('component:default/a', credentials),
-    ).rejects.toThrow('catalog unavailable');
+    await expect(directory.lookup('component:default/a')).rejects.toThrow(
+      'catalog unavailable',
+    );
   });
 });

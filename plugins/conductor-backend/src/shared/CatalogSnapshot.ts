@@ -1,8 +1,4 @@
-import {
-  AuthService,
-  BackstageCredentials,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   Entity,
   RELATION_MEMBER_OF,
@@ -105,20 +101,31 @@ export class DefaultCatalogSnapshot implements CatalogSnapshot {
 
   async lookup(
     entityRef: string,
-    credentials: BackstageCredentials,
   ): Promise<{ exists: boolean; owner?: string }> {
     const ref = lower(entityRef);
     const known = this.byRef.get(ref);
     if (known) return { exists: true, owner: ownerOf(known) };
     if (this.looked.has(ref))
       return { exists: true, owner: this.looked.get(ref) };
-    const entity = await this.deps.catalog.getEntityByRef(ref, {
-      credentials,
-    });
+    const entity = await this.fetchFromCatalog(ref);
     if (!entity) return { exists: false };
     const owner = ownerOf(entity);
     this.looked.set(ref, owner);
     return { exists: true, owner };
+  }
+
+  async fetch(entityRef: string): Promise<Entity | undefined> {
+    return this.get(entityRef) ?? this.fetchFromCatalog(lower(entityRef));
+  }
+
+  /**
+   * Asked as the plugin itself: a CI token restricted to conductor cannot be
+   * passed on to the catalog, and whether an entity exists is not the
+   * caller's to see or hide.
+   */
+  private async fetchFromCatalog(ref: string): Promise<Entity | undefined> {
+    const credentials = await this.deps.auth.getOwnServiceCredentials();
+    return this.deps.catalog.getEntityByRef(ref, { credentials });
   }
 
   groupsOf(userEntityRef: string): string[] {

@@ -20,13 +20,20 @@ describe('GroupCommit', () => {
     expect(batches.slice(1)).toEqual([[4], [5, 6]]);
   });
 
-  it('fails every item of a failed batch and goes on with the next', async () => {
+  it('retries a failed batch item by item: only the bad item fails, and it goes on with the next', async () => {
+    const batches: string[][] = [];
     const commit = new GroupCommit(async (items: string[]) => {
+      batches.push(items);
       if (items.includes('bad')) throw new Error('disk full');
       return items.map(x => x.toUpperCase());
     });
-    const failed = Promise.allSettled([commit.add('ok'), commit.add('bad')]);
-    expect((await failed).map(r => r.status)).toEqual(['rejected', 'rejected']);
+    const settled = await Promise.allSettled([
+      commit.add('ok'),
+      commit.add('bad'),
+    ]);
+    expect(settled.map(r => r.status)).toEqual(['fulfilled', 'rejected']);
+    expect((settled[0] as PromiseFulfilledResult<string>).value).toBe('OK');
+    expect(batches).toEqual([['ok', 'bad'], ['ok'], ['bad']]);
     expect(await commit.add('later')).toBe('LATER');
   });
 });

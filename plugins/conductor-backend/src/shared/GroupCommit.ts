@@ -15,8 +15,9 @@ export class GroupCommit<T, R> {
   private scheduled = false;
 
   /**
-   * @param write stores a batch and returns one result per item, in order;
-   *   when it throws, every item of the batch fails with that error.
+   * @param write stores a batch and returns one result per item, in order.
+   *   When a batch of several fails, each item is written again on its own,
+   *   so one bad item fails alone and never its neighbours.
    * @param maxBatch the most items written in one call of `write`.
    */
   constructor(
@@ -41,18 +42,35 @@ export class GroupCommit<T, R> {
     });
   }
 
+  private async writeAll(items: T[]): Promise<R[]> {
+    const results = await this.write(items);
+    if (results.length !== items.length) {
+      throw new Error(
+        `group commit: ${results.length} results for ${items.length} items`,
+      );
+    }
+    return results;
+  }
+
   private async flush() {
     if (this.writing || this.queue.length === 0) return;
     this.writing = true;
     const batch = this.queue.splice(0, this.maxBatch);
     try {
-      const results = await this.write(batch.map(b => b.item));
-      if (results.length !== batch.length) {
-        throw new Error(
-          `group commit: ${results.length} results for ${batch.length} items`,
-        );
+      try {
+        const results = await this.writeAll(batch.map(b => b.item));
+        batch.forEach((b, i) => b.resolve(results[i]));
+      } catch (e) {
+        if (batch.length === 1) throw e;
+        // One by one: only the item that cannot be written fails.
+        for (const b of batch) {
+          try {
+            b.resolve((await this.writeAll([b.item]))[0]);
+          } catch (one) {
+            b.reject(one);
+          }
+        }
       }
-      batch.forEach((b, i) => b.resolve(results[i]));
     } catch (e) {
       batch.forEach(b => b.reject(e));
     } finally {

@@ -1,6 +1,5 @@
 import {
   AuthService,
-  BackstageCredentials,
   HttpAuthService,
   LoggerService,
   PermissionsService,
@@ -107,13 +106,12 @@ export interface CatalogSnapshot {
   ownerOf(entityRef: string): string | undefined;
   /**
    * Whether the entity exists, and its owner: from the snapshot, else asked
-   * of the catalog at once (a component registered since the last refresh).
-   * Throws when the catalog cannot be asked.
+   * of the catalog at once, as the plugin itself (a component registered
+   * since the last refresh). Throws when the catalog cannot be asked.
    */
-  lookup(
-    entityRef: string,
-    credentials: BackstageCredentials,
-  ): Promise<{ exists: boolean; owner?: string }>;
+  lookup(entityRef: string): Promise<{ exists: boolean; owner?: string }>;
+  /** The whole entity: from the snapshot, else from the catalog, as the plugin itself. */
+  fetch(entityRef: string): Promise<Entity | undefined>;
   /** Refs of the groups a user belongs to (direct `memberOf`, then parents). */
   groupsOf(userEntityRef: string): string[];
 }

@@ -1,7 +1,13 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  KubernetesValidatorFunctions,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { normalizeEntityRef } from '@internal/plugin-conductor-common';
+import {
+  normalizeEntityRef,
+  reasonProblem,
+} from '@internal/plugin-conductor-common';
 import { z } from 'zod';
 
 /** An entity ref in a body, normalised (`component:default/orders-api`). */
@@ -22,6 +28,19 @@ export const ENVIRONMENT = z
     'must be an environment name such as production',
   );
 
+/** A reason a person gives: at least 10 visible characters, at most 2000. */
+export const REASON = z.string().superRefine((reason, ctx) => {
+  const problem = reasonProblem(reason);
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+});
+
+/** A numeric id in a route, e.g. `/exemptions/:id`. */
+export const ID_PARAM = z.coerce
+  .number({ message: 'must be a number' })
+  .int('must be a whole number')
+  .positive('must be a positive number')
+  .max(Number.MAX_SAFE_INTEGER);
+
 /** Parses a body or query with a zod schema, or throws an InputError naming the field. */
 export function parseBody<T>(schema: z.ZodType<T, any, any>, body: unknown): T {
   const result = schema.safeParse(body);
@@ -35,13 +54,29 @@ export function parseBody<T>(schema: z.ZodType<T, any, any>, body: unknown): T {
   return result.data;
 }
 
-/** The entity ref of `/:kind/:namespace/:name` route parameters. */
+/**
+ * The entity ref of `/:kind/:namespace/:name` route parameters, each checked
+ * as the catalog checks them (so `component:default/../..` is a 400).
+ */
 export function entityRefFromParams(params: Record<string, string>): string {
-  return stringifyEntityRef({
-    kind: params.kind,
-    namespace: params.namespace,
-    name: params.name,
-  });
+  const { kind, namespace, name } = params;
+  if (!/^[a-zA-Z][a-zA-Z0-9]{0,62}$/.test(kind ?? '')) {
+    throw new InputError(`kind: "${kind}" is not an entity kind`);
+  }
+  if (!KubernetesValidatorFunctions.isValidNamespace(namespace)) {
+    throw new InputError(`namespace: "${namespace}" is not a namespace`);
+  }
+  if (!KubernetesValidatorFunctions.isValidObjectName(name)) {
+    throw new InputError(`name: "${name}" is not an entity name`);
+  }
+  return stringifyEntityRef({ kind, namespace, name });
+}
+
+/** An error with an HTTP status of its own (413, 415), mapped by the error middleware. */
+export class HttpStatusError extends InputError {
+  constructor(readonly statusCode: number, message: string) {
+    super(message);
+  }
 }
 
 /** `ci:<subject>` for a CI token, so every fact says which pipeline sent it. */

@@ -8,6 +8,7 @@ import {
   BasicPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
+import { conductorControlsReloadPermission } from '@internal/plugin-conductor-common';
 
 /**
  * Throws NotAllowedError unless the permission policy allows the caller the
@@ -46,4 +47,19 @@ export async function allowedEntities(
   return new Set(
     entityRefs.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW),
   );
+}
+
+/**
+ * Whether the caller is an admin: the policy grants the controls reload,
+ * an admin-only permission, to admins (and Backstage to service tokens).
+ */
+export async function isAdmin(
+  permissions: PermissionsService,
+  credentials: BackstageCredentials,
+): Promise<boolean> {
+  const [decision] = await permissions.authorize(
+    [{ permission: conductorControlsReloadPermission }],
+    { credentials },
+  );
+  return decision.result === AuthorizeResult.ALLOW;
 }

@@ -1,5 +1,6 @@
 // The compliance capability's HTTP contract, shared by the backend router,
 // the portal client and the CLI.
+import { ApprovalStatus } from '../approvals';
 import { ControlExemption } from './engine';
 import { ControlDefinition, ControlResult, ControlStatus } from './types';
 import { FactChange } from './diff';
@@ -15,9 +16,13 @@ export interface StoredControlResult extends ControlResult {
 /** An exemption as stored. @public */
 export interface StoredExemption extends ControlExemption {
   id: number;
+  /** Requested until someone other than the requester approves it. */
+  status: ApprovalStatus;
   createdBy: string;
   createdAt: string;
+  approvedAt?: string;
   revokedAt?: string;
+  revokedBy?: string;
 }
 
 /** The body of `POST /api/conductor/compliance/exemptions`. @public */
@@ -25,7 +30,6 @@ export interface ExemptionRequest {
   entityRef: string;
   controlId: string;
   reason: string;
-  approver: string;
   expiresAt: string;
 }
 

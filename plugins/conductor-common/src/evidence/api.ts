@@ -15,7 +15,11 @@ export interface EvidencePushRequest {
 /** @public */
 export interface EvidencePushResponse {
   entityRef: string;
-  stored: EvidenceFact[];
+  /**
+   * Each fact as stored; `latest` is false for an observation older than the
+   * latest value (it only added history: a backfill).
+   */
+  stored: Array<EvidenceFact & { latest: boolean }>;
 }
 
 /** @public */

@@ -20,13 +20,8 @@ export interface NormalizedFact {
   name: string;
   type: FactValueType;
   value: FactValue;
+  /** Never later than the time of the push. */
   observedAt: string;
-  /**
-   * True when the push gave its own `observedAt`: an observation older than
-   * the latest value is then history only (a backfill). Without it, a later
-   * push always becomes the latest value.
-   */
-  backdated?: boolean;
 }
 
 /** @public */
@@ -356,14 +351,15 @@ export function validateEvidencePush(
           });
           return;
         }
-        observedAt = new Date(t).toISOString();
+        // Within the tolerance, a clock ahead of ours is read as now: a stored
+        // time in the future would pin the latest value against later pushes.
+        observedAt = new Date(Math.min(t, now.getTime())).toISOString();
       }
       facts.push({
         name,
         type: coerced.type,
         value: coerced.value,
         observedAt,
-        ...(raw.observedAt !== undefined ? { backdated: true } : {}),
       });
     });
   }

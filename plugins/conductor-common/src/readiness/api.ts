@@ -1,6 +1,7 @@
 // The readiness capability's HTTP contract (scores, the promotion gate and
 // break-glass overrides), shared by the backend router, the portal client and
 // the CLI.
+import { ApprovalStatus } from '../approvals';
 import { ReadinessComponentScore, ReadinessScore } from './types';
 
 /** The body of `POST /api/conductor/promotions/check`. @public */
@@ -13,6 +14,12 @@ export interface PromotionCheckRequest {
 /** @public */
 export interface PromotionDecision {
   allowed: boolean;
+  /**
+   * False when the gate could not judge the release (unknown entity or
+   * environment, internal error): `allowed` is then false and the CLI exits 2,
+   * so a typo never reads as a real block.
+   */
+  judged?: boolean;
   entityRef: string;
   environment: string;
   version?: string;
@@ -32,10 +39,17 @@ export interface PromotionOverride {
   entityRef: string;
   environment: string;
   reason: string;
+  /** Requested until someone other than the requester approves it. */
+  status: ApprovalStatus;
+  /** Who approved it; empty while requested. */
   approver: string;
   createdBy: string;
   createdAt: string;
+  approvedAt?: string;
+  /** Counted from the approval. */
   expiresAt: string;
+  revokedAt?: string;
+  revokedBy?: string;
 }
 
 /** The body of `POST /api/conductor/promotions/overrides`. @public */
@@ -43,7 +57,6 @@ export interface PromotionOverrideRequest {
   entityRef: string;
   environment: string;
   reason: string;
-  approver: string;
   expiresInHours: number;
 }
 

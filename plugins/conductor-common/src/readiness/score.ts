@@ -1,3 +1,4 @@
+import { KNOWN_FACTS } from '../evidence/knownFacts';
 import { EvidenceFact } from '../evidence/types';
 import {
   READINESS_COMPONENTS,
@@ -207,7 +208,10 @@ export function computeReadiness(
   const score = round(components.reduce((s, c) => s + c.contribution, 0));
   // "Is the evidence stale?" is asked of the facts the gate requires: one
   // fresh fact of another name must not vouch for 26-year-old coverage.
-  const newest = required
+  // Collectors refresh their facts every half hour, so they are never stale:
+  // the question is put to the required facts CI reports.
+  const reported = required.filter(n => !KNOWN_FACTS[n]?.collectedBy);
+  const newest = (reported.length ? reported : required)
     .map(n => trusted.get(n))
     .filter((f): f is EvidenceFact => !!f)
     .map(f => ageOf(f.observedAt));

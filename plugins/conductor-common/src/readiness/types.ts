@@ -108,7 +108,10 @@ export interface ReadinessScore {
   next?: ReadinessAdvice;
   /** Facts ignored because their source is not trusted. */
   untrustedFacts: string[];
-  /** Age in days of the newest trusted required fact; undefined when there is none. */
+  /**
+   * Age in days of the newest trusted required fact that CI reports (not a
+   * collector's, which are always fresh); undefined when there is none.
+   */
   newestEvidenceAgeDays?: number;
   computedAt: string;
 }
