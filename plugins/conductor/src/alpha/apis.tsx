@@ -8,6 +8,7 @@ import {
 import { ComplianceClient, complianceApiRef } from '../compliance/api';
 import { EvidenceClient, evidenceApiRef } from '../evidence/api';
 import { ReadinessClient, readinessApiRef } from '../readiness/api';
+import { SloClient, sloApiRef } from '../slo/api';
 import { ConductorHttp } from '../shared/http';
 
 const deps = { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef };
@@ -45,5 +46,16 @@ export const readinessApi = ApiBlueprint.make({
     }),
 });
 
+/** @alpha */
+export const sloApi = ApiBlueprint.make({
+  name: 'slo',
+  params: defineParams =>
+    defineParams({
+      api: sloApiRef,
+      deps,
+      factory: d => new SloClient(new ConductorHttp(d)),
+    }),
+});
+
 /** Every capability's API, in the order the plugin installs them. @alpha */
-export const conductorApis = [evidenceApi, complianceApi, readinessApi];
+export const conductorApis = [evidenceApi, complianceApi, readinessApi, sloApi];

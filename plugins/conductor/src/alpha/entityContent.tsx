@@ -5,6 +5,8 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { Entity } from '@backstage/catalog-model';
+import { isSloAvailable } from '../slo/isSloAvailable';
 
 /** The tab group every Conductor entity tab joins. @alpha */
 export const CONDUCTOR_TAB_GROUP = 'conductor';
@@ -78,11 +80,37 @@ export const entityOverviewCard = EntityCardBlueprint.make({
   },
 });
 
+/** The "SLOs" tab of a component with an SLO file or SLA annotation. @alpha */
+export const entitySloContent = EntityContentBlueprint.make({
+  name: 'slo',
+  params: {
+    path: '/slo',
+    title: 'SLOs',
+    group: CONDUCTOR_TAB_GROUP,
+    filter: (entity: Entity) =>
+      entity.kind.toLowerCase() === 'component' && isSloAvailable(entity),
+    loader: () => import('../slo/SloContent').then(m => <m.SloContent />),
+  },
+});
+
+/** The "SLO board" tab of a team: its services' SLOs. @alpha */
+export const entityTeamSloContent = EntityContentBlueprint.make({
+  name: 'team-slo',
+  params: {
+    path: '/slo-board',
+    title: 'SLO board',
+    filter: { kind: 'group' },
+    loader: () => import('../slo/SloContent').then(m => <m.TeamSloContent />),
+  },
+});
+
 /** Every entity tab and card, in the order the plugin installs them. @alpha */
 export const conductorEntityContent = [
   entityEvidenceContent,
   entityComplianceContent,
   entityReadinessContent,
+  entitySloContent,
+  entityTeamSloContent,
   entityComponentsContent,
   entityOverviewCard,
 ];

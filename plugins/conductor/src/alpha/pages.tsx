@@ -53,6 +53,17 @@ export const teamReadinessSubPage = SubPageBlueprint.make({
   },
 });
 
+/** The "SLOs" sub-page: teams with SLOs, and a team's board with `?team=`. @alpha */
+export const sloSubPage = SubPageBlueprint.make({
+  name: 'slo',
+  attachTo,
+  params: {
+    path: 'slo',
+    title: 'SLOs',
+    loader: () => import('../slo/SloPage').then(m => <m.SloPage />),
+  },
+});
+
 /** Sends an old URL to where the page lives now, keeping query and hash. */
 function RedirectTo(props: { routeRef: RouteRef }) {
   const link = useRouteRef(props.routeRef);
@@ -82,6 +93,7 @@ export const conductorPages = [
   conductorPage,
   teamComplianceSubPage,
   teamReadinessSubPage,
+  sloSubPage,
   redirectPage('compliance-redirect', '/compliance', complianceRouteRef),
   redirectPage('readiness-redirect', '/readiness', readinessRouteRef),
 ];
