@@ -3,7 +3,7 @@ import { CliContext, EXIT, Io, createCliContext } from './context';
 import { registerBackfillCommands } from './backfill/commands';
 import { registerComplianceCommands } from './compliance/commands';
 import { registerEvidenceCommands } from './evidence/commands';
-import { registerGateCommands } from './gates/commands';
+import { registerCiCommands, registerGateCommands } from './gates/commands';
 import { registerLineageCommands } from './lineage/commands';
 import { registerReadinessCommands } from './readiness/commands';
 import { registerRemediationCommands } from './remediation/commands';
@@ -22,6 +22,7 @@ const CAPABILITY_COMMANDS: Array<(program: Command, cli: CliContext) => void> =
     registerComplianceCommands,
     registerLineageCommands,
     registerGateCommands,
+    registerCiCommands,
     registerRemediationCommands,
     registerSloCommands,
     registerBackfillCommands,

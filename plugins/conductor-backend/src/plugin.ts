@@ -12,6 +12,7 @@ import {
 import { createBackfillCapability } from './backfill';
 import { createComplianceCapability } from './compliance';
 import { createEvidenceCapability } from './evidence';
+import { createFederationCapability } from './federation';
 import { createLineageCapability } from './lineage';
 import { createReadinessCapability } from './readiness';
 import { createRemediationCapability } from './remediation';
@@ -68,6 +69,7 @@ export const conductorPlugin = createBackendPlugin({
           await createRemediationCapability(services, reads),
           await createBackfillCapability(services, reads),
           await createSloCapability(services, reads),
+          await createFederationCapability(services, reads),
         ];
 
         for (const task of [

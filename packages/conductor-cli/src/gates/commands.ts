@@ -1,7 +1,12 @@
-import { CI_GATES, CiGateName } from '@internal/plugin-conductor-common';
+import {
+  CI_GATES,
+  CiGateName,
+  FederationPinResponse,
+  findVersion,
+} from '@internal/plugin-conductor-common';
 import { Command } from 'commander';
 import path from 'node:path';
-import { callConductor } from '../client';
+import { callConductor, ConductorRequestError } from '../client';
 import { CliContext, EXIT } from '../context';
 import { GateContext, runGate } from './gates';
 import {
@@ -38,7 +43,19 @@ const GATE_OPTIONS: Record<CiGateName, Array<[string, string]>> = {
       'controls file or directory (default controls.yaml or controls/ in --dir)',
     ],
   ],
-  schema: [['--schema <file>', 'the changed GraphQL SDL, relative to --dir']],
+  schema: [
+    ['--schema <file>', 'the changed GraphQL SDL, relative to --dir'],
+    ['--base <file>', 'the schema before the change'],
+    ['--base-ref <ref>', 'or: the git ref holding it, e.g. origin/main'],
+    [
+      '--operations <dir>',
+      'judge these operations offline (as conductor blast-radius --operations)',
+    ],
+    [
+      '--api <ref>',
+      'or: the API whose registered operations the backend judges',
+    ],
+  ],
   slo: [],
   cost: [],
   k6: [['--script <file>', 'k6 script (default k6/smoke.js)']],
@@ -203,4 +220,63 @@ export function registerGateCommands(program: Command, cli: CliContext) {
       cli.setExitCode(exitCodes[result.status]);
     });
   }
+}
+
+/**
+ * `conductor ci pin`: a pull request pinning a repository to another ig-ci
+ * version (upgrade, or the runbook's rollback to the previous one). A version
+ * the manifest does not list is refused before anything is asked.
+ */
+export function registerCiCommands(program: Command, cli: CliContext) {
+  const ci = program
+    .command('ci')
+    .description('the federated CI library (ig-ci)');
+  ci.command('pin')
+    .description(
+      'open a pull request that pins a repository to another ig-ci version (exit 0 opened, 2 error)',
+    )
+    .requiredOption(
+      '--entity <ref>',
+      'the component, e.g. component:default/orders-api',
+    )
+    .requiredOption('--version <version>', 'a released version, e.g. v1.1.0')
+    .option(
+      '--manifest <file>',
+      'CI library manifest (env CONDUCTOR_CI_MANIFEST; default ci/manifest.json)',
+    )
+    .action(
+      async (opts: { entity: string; version: string; manifest?: string }) => {
+        let manifest;
+        try {
+          manifest = loadManifest(manifestPath(opts.manifest));
+        } catch (e) {
+          throw new ConductorRequestError(0, (e as Error).message);
+        }
+        if (!findVersion(manifest, opts.version))
+          throw new ConductorRequestError(
+            0,
+            `--version ${opts.version}: not a released version of ${
+              manifest.library
+            }; released: ${manifest.versions.map(v => v.version).join(', ')}`,
+          );
+        const res = await cli.call<FederationPinResponse>(
+          'POST',
+          '/federation/pin',
+          {
+            entityRef: opts.entity,
+            version: opts.version,
+          },
+        );
+        if (cli.global().json) cli.io.out(JSON.stringify(res, null, 2));
+        else
+          cli.io.out(
+            `${res.pullRequest.created ? 'Opened' : 'Updated'} ${
+              res.pullRequest.url
+            } (branch ${res.pullRequest.branch}): ${res.entityRef} ${
+              res.from
+            } → ${res.to} in ${res.files.join(', ')}`,
+          );
+        cli.setExitCode(EXIT.OK);
+      },
+    );
 }

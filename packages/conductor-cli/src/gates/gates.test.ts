@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -296,5 +297,74 @@ describe('conductor gate canary', () => {
     expect(bad.err[0]).toBe(
       'ERROR canary [ig-ci v1.2.0]: Prometheus 400 for p95:nope: unknown metric',
     );
+  });
+});
+
+describe('conductor gate schema (the lineage blast radius)', () => {
+  const git = (dir: string, ...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: dir,
+      stdio: 'pipe',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@t',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@t',
+      },
+    });
+  const base =
+    'type Query {\n  order(id: ID!): Order\n}\ntype Order {\n  id: ID!\n  totalCents: Int!\n}\n';
+
+  async function schemaGate(head: string) {
+    const repo = checkoutDemoRepo('orders-api');
+    fs.writeFileSync(path.join(repo, 'schema.graphql'), base);
+    fs.mkdirSync(path.join(repo, 'operations/checkout-web'), {
+      recursive: true,
+    });
+    fs.writeFileSync(
+      path.join(repo, 'operations/checkout-web/order.graphql'),
+      'query Order($id: ID!) { order(id: $id) { id totalCents } }\n',
+    );
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'schema');
+    fs.writeFileSync(path.join(repo, 'schema.graphql'), head);
+    return run(
+      [
+        'gate',
+        'schema',
+        '--dir',
+        repo,
+        '--schema',
+        'schema.graphql',
+        '--base-ref',
+        'HEAD',
+        '--operations',
+        'operations',
+      ],
+      noEnv,
+    );
+  }
+
+  it('passes an additive change', async () => {
+    const r = await schemaGate(
+      base.replace(
+        '  totalCents: Int!\n',
+        '  totalCents: Int!\n  currency: String\n',
+      ),
+    );
+    expect(r.code).toBe(0);
+    expect(r.out[0]).toMatch(
+      /^PASS schema \[ig-ci v1\.2\.0\]: 0 breaking, \d+ dangerous, 1 safe changes; 0 of 1 operations impacted across 0 services$/,
+    );
+  });
+
+  it('fails a removed field an operation reads, naming it', async () => {
+    const r = await schemaGate(base.replace('  totalCents: Int!\n', ''));
+    expect(r.code).toBe(1);
+    expect(r.err[0]).toMatch(
+      /^FAIL schema \[ig-ci v1\.2\.0\]: 1 breaking, 0 dangerous, 0 safe changes; 1 of 1 operations impacted/,
+    );
+    expect(r.err.join('\n')).toContain('Order.totalCents');
   });
 });

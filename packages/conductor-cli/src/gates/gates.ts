@@ -15,7 +15,15 @@ import {
   EvidenceFact,
   KNOWN_FACTS,
   sbomCoverage,
+  BlastRadiusReport,
+  BlastRadiusRequest,
+  computeBlastRadius,
+  LineageInputError,
+  loadSchema,
+  operationSourcesFromFiles,
+  parseOperations,
 } from '@internal/plugin-conductor-common';
+import { readOperationsDirectory } from '../lineage/commands';
 import { Entity } from '@backstage/catalog-model';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -394,46 +402,112 @@ async function policy(
       };
 }
 
-/** The schema change's blast radius from the lineage capability. */
+/** The schema as it was: `--base` file, else `git show <--base-ref>:<schema>`. */
+async function baseSchema(
+  ctx: GateContext,
+  schemaFile: string,
+): Promise<string> {
+  if (ctx.options.base) {
+    const file = path.resolve(ctx.dir, ctx.options.base);
+    if (!fs.existsSync(file)) throw new GateError(`--base ${file}: not found`);
+    return fs.readFileSync(file, 'utf8');
+  }
+  const ref = ctx.options.baseRef;
+  if (!ref)
+    throw missingInput(
+      'schema',
+      '--base or --base-ref',
+      'the schema before the change, e.g. --base-ref origin/main',
+    );
+  const rel = path
+    .relative(ctx.dir, path.resolve(ctx.dir, schemaFile))
+    .split(path.sep)
+    .join('/');
+  const run = await runCommand('git', ['show', `${ref}:${rel}`], {
+    cwd: ctx.dir,
+    timeoutMs: MINUTE,
+  });
+  if (run.code !== 0) {
+    // A schema that did not exist before: every type is new, nothing breaks.
+    if (/does not exist|exists on disk, but not in/.test(run.output)) return '';
+    throw new GateError(
+      `git show ${ref}:${rel}: ${tail(run.output, 3).join(' ')}`,
+    );
+  }
+  return run.output;
+}
+
+/**
+ * The schema change's blast radius, computed by the lineage capability's own
+ * code: offline against `--operations` (the same as `conductor blast-radius
+ * --operations`), else by the backend against the operations registered for
+ * `--api`.
+ */
 async function schema(ctx: GateContext): Promise<GateVerdict> {
   const maxServices = threshold(ctx, 'maxImpactedServices', 'schema');
   const schemaFile = ctx.options.schema;
   if (!schemaFile)
     throw missingInput('schema', '--schema', 'the changed GraphQL SDL file');
-  const file = path.resolve(ctx.dir, schemaFile);
-  if (!fs.existsSync(file))
-    throw new GateError(`conductor gate schema: ${file} not found`);
-  const report = await ctx.call<any>('POST', '/lineage/blast-radius', {
-    entityRef: ctx.entity(),
-    sdl: fs.readFileSync(file, 'utf8'),
-    maxServices,
-  });
-  const summary = report?.summary ?? {};
-  const services = Number(summary.services ?? 0);
-  const breaking = Number(summary.breaking ?? 0);
-  const unmitigated = Array.isArray(report?.unmitigated)
-    ? report.unmitigated.length
-    : undefined;
+  const headFile = path.resolve(ctx.dir, schemaFile);
+  if (!fs.existsSync(headFile))
+    throw new GateError(`--schema ${headFile}: not found`);
+  const headSdl = fs.readFileSync(headFile, 'utf8');
+  const baseSdl = await baseSchema(ctx, schemaFile);
+  let report: BlastRadiusReport;
+  try {
+    if (ctx.options.operations) {
+      const { files, clients } = readOperationsDirectory(
+        path.resolve(ctx.dir, ctx.options.operations),
+      );
+      report = await computeBlastRadius({
+        base: loadSchema(
+          baseSdl || 'type Query { _empty: Boolean }',
+          `${schemaFile} (base)`,
+        ),
+        head: loadSchema(headSdl, schemaFile),
+        operations: parseOperations(operationSourcesFromFiles(files, clients)),
+        maxServices,
+      });
+    } else {
+      const api = ctx.options.api;
+      if (!api)
+        throw missingInput(
+          'schema',
+          '--operations or --api',
+          'the operations to judge the change against',
+        );
+      loadSchema(headSdl, schemaFile); // a typo is reported before any request
+      const body: BlastRadiusRequest = {
+        entityRef: api,
+        baseSdl,
+        headSdl,
+        maxServices,
+      };
+      report = await ctx.call<BlastRadiusReport>(
+        'POST',
+        '/lineage/blast-radius',
+        body,
+      );
+    }
+  } catch (e) {
+    if (e instanceof LineageInputError) throw new GateError(e.message);
+    throw e;
+  }
+  const s = report.summary;
   const details = {
-    breaking,
-    services,
-    impactedOperations: summary.impactedOperations,
+    ...s,
     maxServices,
+    services: report.services,
+    failed: report.gate.failed,
   };
-  const blocked =
-    report?.status === 'failure' ||
-    (breaking > 0 && services > maxServices && unmitigated !== 0);
-  return blocked
+  const numbers = `${s.breaking} breaking, ${s.dangerous} dangerous, ${s.safe} safe changes; ${s.impactedOperations} of ${s.operationsChecked} operations impacted across ${s.services} services`;
+  return report.gate.failed
     ? {
         status: 'fail',
-        message: `${breaking} breaking changes reach ${services} services (at most ${maxServices} without mitigation)`,
+        message: `${numbers}\n${report.gate.reasons.join('\n')}`,
         details,
       }
-    : {
-        status: 'pass',
-        message: `blast radius: ${breaking} breaking changes, ${services} services impacted`,
-        details,
-      };
+    : { status: 'pass', message: numbers, details };
 }
 
 interface SloComponent {
