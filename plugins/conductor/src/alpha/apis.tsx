@@ -5,9 +5,11 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
+import { BackfillClient, backfillApiRef } from '../backfill/api';
 import { ComplianceClient, complianceApiRef } from '../compliance/api';
 import { EvidenceClient, evidenceApiRef } from '../evidence/api';
 import { ReadinessClient, readinessApiRef } from '../readiness/api';
+import { RemediationClient, remediationApiRef } from '../remediation/api';
 import { SloClient, sloApiRef } from '../slo/api';
 import { ConductorHttp } from '../shared/http';
 
@@ -47,6 +49,17 @@ export const readinessApi = ApiBlueprint.make({
 });
 
 /** @alpha */
+export const remediationApi = ApiBlueprint.make({
+  name: 'remediation',
+  params: defineParams =>
+    defineParams({
+      api: remediationApiRef,
+      deps,
+      factory: d => new RemediationClient(new ConductorHttp(d)),
+    }),
+});
+
+/** @alpha */
 export const sloApi = ApiBlueprint.make({
   name: 'slo',
   params: defineParams =>
@@ -57,5 +70,23 @@ export const sloApi = ApiBlueprint.make({
     }),
 });
 
+/** @alpha */
+export const backfillApi = ApiBlueprint.make({
+  name: 'backfill',
+  params: defineParams =>
+    defineParams({
+      api: backfillApiRef,
+      deps,
+      factory: d => new BackfillClient(new ConductorHttp(d)),
+    }),
+});
+
 /** Every capability's API, in the order the plugin installs them. @alpha */
-export const conductorApis = [evidenceApi, complianceApi, readinessApi, sloApi];
+export const conductorApis = [
+  evidenceApi,
+  complianceApi,
+  readinessApi,
+  remediationApi,
+  sloApi,
+  backfillApi,
+];

@@ -53,6 +53,18 @@ export const teamReadinessSubPage = SubPageBlueprint.make({
   },
 });
 
+/** The "Auto-PRs" sub-page: the remediation bot's log, rate and time to merge. @alpha */
+export const autoPrsSubPage = SubPageBlueprint.make({
+  name: 'auto-prs',
+  attachTo,
+  params: {
+    path: 'auto-prs',
+    title: 'Auto-PRs',
+    loader: () =>
+      import('../remediation/AutoPrsPage').then(m => <m.AutoPrsPage />),
+  },
+});
+
 /** The "SLOs" sub-page: teams with SLOs, and a team's board with `?team=`. @alpha */
 export const sloSubPage = SubPageBlueprint.make({
   name: 'slo',
@@ -61,6 +73,18 @@ export const sloSubPage = SubPageBlueprint.make({
     path: 'slo',
     title: 'SLOs',
     loader: () => import('../slo/SloPage').then(m => <m.SloPage />),
+  },
+});
+
+/** The "Backfills" sub-page: definitions, runs, progress and controls. @alpha */
+export const backfillsSubPage = SubPageBlueprint.make({
+  name: 'backfills',
+  attachTo,
+  params: {
+    path: 'backfills',
+    title: 'Backfills',
+    loader: () =>
+      import('../backfill/BackfillsPage').then(m => <m.BackfillsPage />),
   },
 });
 
@@ -94,6 +118,8 @@ export const conductorPages = [
   teamComplianceSubPage,
   teamReadinessSubPage,
   sloSubPage,
+  autoPrsSubPage,
+  backfillsSubPage,
   redirectPage('compliance-redirect', '/compliance', complianceRouteRef),
   redirectPage('readiness-redirect', '/readiness', readinessRouteRef),
 ];
