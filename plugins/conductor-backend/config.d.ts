@@ -119,6 +119,63 @@ export interface Config {
         schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       };
     };
+    /** Backfill runner: definitions, target databases, cost and health. */
+    backfill?: {
+      /** Backfill definition files (YAML), relative to the backend's working directory. */
+      definitionFiles?: string[];
+      /**
+       * Databases backfills write to, by name (a definition's `connection`):
+       * `{ client: pg | better-sqlite3, connection }`, or
+       * `{ usePluginDatabase: true }` for the plugin's own database (the
+       * cursor then commits in the batch's transaction).
+       */
+      connections?: {
+        [name: string]: {
+          usePluginDatabase?: boolean;
+          client?: 'pg' | 'better-sqlite3';
+          /**
+           * A knex connection: a connection string or object (pg), a file name (SQLite).
+           * @visibility secret
+           */
+          connection?: string | object;
+          /** Demo only: SQL files run on this connection at start; each must be safe to run again. */
+          seedFiles?: string[];
+        };
+      };
+      /** What a run costs; a definition's `cost_budget` is in the same unit. Both default to 0. */
+      unitCost?: {
+        /** Price of one million rows processed. */
+        perMillionRows?: number;
+        /** Price of one second of database time spent in batches. */
+        perDbSecond?: number;
+      };
+      /** Prometheus for the definitions' `health.prometheus` queries. */
+      prometheus?: { url?: string };
+      /** How long a runner's lease on a run lasts without renewal. Default 30. */
+      leaseSeconds?: number;
+      /**
+       * How often each replica's runner looks for work. Default every 10 s,
+       * 5 min timeout; every replica runs it (leases keep them apart).
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+    /** Federated CI library: the board of ig-ci pins (docs/federation.md). */
+    federation?: {
+      /**
+       * The library manifest (each release's gates and thresholds): a file
+       * path, relative to the backend's working directory, or a URL read
+       * through the UrlReader. Default ../../ci/manifest.json.
+       */
+      manifest?: string;
+      /** Workflow files read in each repository, relative to its source location. Default [.github/workflows/ci.yml]. */
+      workflowFiles?: string[];
+      /** Beyond this many releases behind the newest, the owner gets the "CI lib mismatch" alert. Default 1. */
+      maxVersionsBehind?: number;
+      /** The "Federation Rollback" runbook the board links to. */
+      runbookUrl?: string;
+      /** Schedule of the scan of every repository (default hourly). */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
     /** Team SLO boards from Prometheus (docs/slo.md). */
     slo?: {
       prometheus?: {
@@ -159,46 +216,6 @@ export interface Config {
         /** When burn alerts are evaluated and slo.adherence recorded. Default every 5 minutes. */
         schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       };
-    };
-    /** Backfill runner: definitions, target databases, cost and health. */
-    backfill?: {
-      /** Backfill definition files (YAML), relative to the backend's working directory. */
-      definitionFiles?: string[];
-      /**
-       * Databases backfills write to, by name (a definition's `connection`):
-       * `{ client: pg | better-sqlite3, connection }`, or
-       * `{ usePluginDatabase: true }` for the plugin's own database (the
-       * cursor then commits in the batch's transaction).
-       */
-      connections?: {
-        [name: string]: {
-          usePluginDatabase?: boolean;
-          client?: 'pg' | 'better-sqlite3';
-          /**
-           * A knex connection: a connection string or object (pg), a file name (SQLite).
-           * @visibility secret
-           */
-          connection?: string | object;
-          /** Demo only: SQL files run on this connection at start; each must be safe to run again. */
-          seedFiles?: string[];
-        };
-      };
-      /** What a run costs; a definition's `cost_budget` is in the same unit. Both default to 0. */
-      unitCost?: {
-        /** Price of one million rows processed. */
-        perMillionRows?: number;
-        /** Price of one second of database time spent in batches. */
-        perDbSecond?: number;
-      };
-      /** Prometheus for the definitions' `health.prometheus` queries. */
-      prometheus?: { url?: string };
-      /** How long a runner's lease on a run lasts without renewal. Default 30. */
-      leaseSeconds?: number;
-      /**
-       * How often each replica's runner looks for work. Default every 10 s,
-       * 5 min timeout; every replica runs it (leases keep them apart).
-       */
-      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
   };
 }
