@@ -6,6 +6,8 @@ import { InputError } from '@backstage/errors';
 import {
   FACT_NAME_PATTERN,
   conductorEvidenceCollectPermission,
+  conductorEvidenceCreatePermission,
+  normalizeEntityRef,
   conductorEvidenceReadPermission,
 } from '@internal/plugin-conductor-common';
 import express from 'express';
@@ -40,6 +42,16 @@ export function createEvidenceRouter(deps: {
   // scores built on it must not be something anyone can simply assert.
   router.post('/', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['service'] });
+    const entityRef = normalizeEntityRef(req.body?.entityRef);
+    if (typeof entityRef === 'string') {
+      await requirePermission(
+        permissions,
+        credentials,
+        conductorEvidenceCreatePermission,
+        `Not allowed to record evidence about ${entityRef}`,
+        entityRef,
+      );
+    }
     const result = await evidence.push(req.body, sourceOf(credentials));
     res.status(201).json(result);
   });
