@@ -124,6 +124,9 @@ function recordedGitHub(
   };
 }
 
+// Real git clones and pushes: slower than the default 5 s on a busy machine.
+jest.setTimeout(60_000);
+
 describe.each(databases.eachSupportedId())(
   'RemediationService on %p',
   databaseId => {

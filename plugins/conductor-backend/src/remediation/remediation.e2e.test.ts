@@ -50,6 +50,9 @@ remediation:
     - OPS-DASH-01
 `;
 
+// Real git clones and pushes: slower than the default 5 s on a busy machine.
+jest.setTimeout(60_000);
+
 describe('remediation end to end: real git, the real plugin, evidence and compliance', () => {
   let root: string;
   let bare: string;
