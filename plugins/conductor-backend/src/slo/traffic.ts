@@ -131,6 +131,8 @@ export async function startPrometheus(options: {
   dataDir?: string;
   retention?: string;
   log?: string;
+  /** prometheus.yml; default: no scrapes, only the generated blocks. */
+  config?: string;
 }): Promise<LocalPrometheus> {
   const dataDir =
     options.dataDir ??
@@ -149,7 +151,10 @@ export async function startPrometheus(options: {
   };
   await Promise.all([worker(), worker()]);
   const configFile = path.join(dataDir, 'prometheus.yml');
-  fs.writeFileSync(configFile, 'global:\n  evaluation_interval: 1m\n');
+  fs.writeFileSync(
+    configFile,
+    options.config ?? 'global:\n  evaluation_interval: 1m\n',
+  );
   const url = `http://127.0.0.1:${options.port}`;
   const logFd = fs.openSync(
     options.log ?? path.join(dataDir, 'prometheus.log'),

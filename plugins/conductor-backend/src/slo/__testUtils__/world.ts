@@ -2,7 +2,7 @@
 // generated traffic, SLO files on disk, a catalog, the capability built as
 // the plugin builds it. Numbers the tests assert are worked out by hand from
 // the traffic defined here.
-import { DatabaseService } from '@backstage/backend-plugin-api';
+import { DatabaseService, LoggerService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -83,7 +83,14 @@ export async function buildSloCapability(options: {
   for (const [name, text] of Object.entries(options.files))
     fs.writeFileSync(path.join(dir, name), text);
   const captured: Captured = { notifications: [], facts: [] };
-  const logger = mockServices.logger.mock();
+  // Plain objects rather than jest mocks: the benchmark runs this outside jest.
+  const logger: LoggerService = {
+    info: () => {},
+    warn: () => {},
+    error: () => {},
+    debug: () => {},
+    child: () => logger,
+  };
   const notifications = {
     send: async (n: NotificationSendOptions) => {
       captured.notifications.push(n);
@@ -113,7 +120,17 @@ export async function buildSloCapability(options: {
     auth,
     httpAuth: mockServices.httpAuth(),
     permissions: mockServices.permissions(),
-    urlReader: mockServices.urlReader.mock(),
+    urlReader: {
+      readUrl: async () => {
+        throw new Error('no URL reader in the SLO tests');
+      },
+      readTree: async () => {
+        throw new Error('no URL reader in the SLO tests');
+      },
+      search: async () => {
+        throw new Error('no URL reader in the SLO tests');
+      },
+    },
     catalog,
     notifications,
     catalogSnapshot,
