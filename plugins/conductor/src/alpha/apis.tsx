@@ -6,6 +6,7 @@ import {
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import { BackfillClient, backfillApiRef } from '../backfill/api';
+import { BackfillClient, backfillApiRef } from '../backfill/api';
 import { ComplianceClient, complianceApiRef } from '../compliance/api';
 import { EvidenceClient, evidenceApiRef } from '../evidence/api';
 import { ReadinessClient, readinessApiRef } from '../readiness/api';
@@ -81,6 +82,17 @@ export const backfillApi = ApiBlueprint.make({
     }),
 });
 
+/** @alpha */
+export const backfillApi = ApiBlueprint.make({
+  name: 'backfill',
+  params: defineParams =>
+    defineParams({
+      api: backfillApiRef,
+      deps,
+      factory: d => new BackfillClient(new ConductorHttp(d)),
+    }),
+});
+
 /** Every capability's API, in the order the plugin installs them. @alpha */
 export const conductorApis = [
   evidenceApi,
@@ -88,5 +100,6 @@ export const conductorApis = [
   readinessApi,
   remediationApi,
   sloApi,
+  backfillApi,
   backfillApi,
 ];

@@ -104,6 +104,19 @@ export const entityTeamSloContent = EntityContentBlueprint.make({
   },
 });
 
+/** The "Backfills" tab on components: their backfills, progress and controls. @alpha */
+export const entityBackfillContent = EntityContentBlueprint.make({
+  name: 'backfills',
+  params: {
+    path: '/backfills',
+    title: 'Backfills',
+    group: CONDUCTOR_TAB_GROUP,
+    filter: components,
+    loader: () =>
+      import('../backfill/BackfillsPage').then(m => <m.BackfillContent />),
+  },
+});
+
 /** Every entity tab and card, in the order the plugin installs them. @alpha */
 export const conductorEntityContent = [
   entityEvidenceContent,
@@ -111,6 +124,7 @@ export const conductorEntityContent = [
   entityReadinessContent,
   entitySloContent,
   entityTeamSloContent,
+  entityBackfillContent,
   entityComponentsContent,
   entityOverviewCard,
 ];
