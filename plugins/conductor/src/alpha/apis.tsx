@@ -6,7 +6,6 @@ import {
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import { BackfillClient, backfillApiRef } from '../backfill/api';
-import { BackfillClient, backfillApiRef } from '../backfill/api';
 import { ComplianceClient, complianceApiRef } from '../compliance/api';
 import { EvidenceClient, evidenceApiRef } from '../evidence/api';
 import { ReadinessClient, readinessApiRef } from '../readiness/api';
@@ -82,17 +81,6 @@ export const backfillApi = ApiBlueprint.make({
     }),
 });
 
-/** @alpha */
-export const backfillApi = ApiBlueprint.make({
-  name: 'backfill',
-  params: defineParams =>
-    defineParams({
-      api: backfillApiRef,
-      deps,
-      factory: d => new BackfillClient(new ConductorHttp(d)),
-    }),
-});
-
 /** Every capability's API, in the order the plugin installs them. @alpha */
 export const conductorApis = [
   evidenceApi,
@@ -100,6 +88,5 @@ export const conductorApis = [
   readinessApi,
   remediationApi,
   sloApi,
-  backfillApi,
   backfillApi,
 ];

@@ -88,18 +88,6 @@ export const backfillsSubPage = SubPageBlueprint.make({
   },
 });
 
-/** The "Backfills" sub-page: definitions, runs, progress and controls. @alpha */
-export const backfillsSubPage = SubPageBlueprint.make({
-  name: 'backfills',
-  attachTo,
-  params: {
-    path: 'backfills',
-    title: 'Backfills',
-    loader: () =>
-      import('../backfill/BackfillsPage').then(m => <m.BackfillsPage />),
-  },
-});
-
 /** Sends an old URL to where the page lives now, keeping query and hash. */
 function RedirectTo(props: { routeRef: RouteRef }) {
   const link = useRouteRef(props.routeRef);
@@ -131,7 +119,6 @@ export const conductorPages = [
   teamReadinessSubPage,
   sloSubPage,
   autoPrsSubPage,
-  backfillsSubPage,
   backfillsSubPage,
   redirectPage('compliance-redirect', '/compliance', complianceRouteRef),
   redirectPage('readiness-redirect', '/readiness', readinessRouteRef),
