@@ -37,7 +37,10 @@ export interface RemediationLimits {
 export interface RemediationServiceOptions {
   store: RemediationStore;
   evidence: EvidenceAccess;
-  catalogSnapshot: CatalogSnapshot;
+  catalogSnapshot: Pick<
+    CatalogSnapshot,
+    'ensure' | 'entities' | 'get' | 'ownerOf'
+  >;
   controls: () => CompiledControl[];
   providers: Record<RepositoryTarget['provider'], ChangeRequestProvider>;
   resolveTarget: (entity: Entity) => RepositoryTarget | undefined;
