@@ -11,6 +11,10 @@ import { registerSloCommands } from './slo/commands';
 
 export { EXIT } from './context';
 
+/** The version `conductor --version` prints: this package's. */
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
+export const CLI_VERSION: string = require('../package.json').version;
+
 /**
  * Each capability's commands, registered in this order. A new capability adds
  * one line here (and its commands in its own folder).
@@ -39,6 +43,7 @@ export async function runConductor(
   let exitCode: number = EXIT.OK;
   const program = new Command('conductor')
     .description('Maestro Conductor client for CI and people')
+    .version(CLI_VERSION, '-V, --version', 'print the version of conductor')
     .option('--url <url>', 'backend base URL (env CONDUCTOR_URL)')
     .option('--token <token>', 'service token (env CONDUCTOR_TOKEN)')
     .option('--json', 'print JSON instead of text')

@@ -1,9 +1,10 @@
 import { Command } from 'commander';
+import type { CollectionSummary } from '@internal/plugin-conductor-common';
 import { ConductorRequestError, callConductor } from '../client';
 import { CliContext, entityPath } from '../context';
 import { parseFactArgument } from '../facts';
 
-/** `conductor evidence push|get`. */
+/** `conductor evidence push|get|collect`. */
 export function registerEvidenceCommands(program: Command, cli: CliContext) {
   const evidence = program
     .command('evidence')
@@ -77,5 +78,26 @@ export function registerEvidenceCommands(program: Command, cli: CliContext) {
               f.observedAt
             }]`,
           );
+    });
+
+  evidence
+    .command('collect')
+    .description('run every evidence collector now (an admin or CI)')
+    .action(async () => {
+      const summary = await cli.call<CollectionSummary>(
+        'POST',
+        '/evidence/collect',
+      );
+      if (cli.global().json) cli.io.out(JSON.stringify(summary, null, 2));
+      else
+        cli.io.out(
+          `Collected ${summary.facts} fact(s) about ${
+            summary.entities
+          } entities; ${summary.rejected} rejected${
+            summary.failedCollectors.length
+              ? `; failed collectors: ${summary.failedCollectors.join(', ')}`
+              : ''
+          }`,
+        );
     });
 }
