@@ -38,6 +38,8 @@ export interface RemediationOverrides {
 export function readOverrides(
   fileText: string | undefined,
   entity: Entity | undefined,
+  /** Recipe id -> its parameter names; a parameter of another recipe or name is an error. */
+  known?: Record<string, string[]>,
 ): RemediationOverrides {
   const out: RemediationOverrides = { optOut: [], parameters: {} };
   if (fileText !== undefined) {
@@ -87,7 +89,23 @@ export function readOverrides(
               pair.key?.range?.[0] ?? 0,
               `remediation.parameters.${recipe}: expected a map of parameter to value`,
             );
+          if (known && !known[recipe])
+            fail(
+              pair.key?.range?.[0] ?? 0,
+              `remediation.parameters.${recipe}: no recipe named ${recipe}; recipes: ${Object.keys(
+                known,
+              ).join(', ')}`,
+            );
           for (const p of pair.value.items) {
+            if (known && !known[recipe].includes(String(p.key?.value)))
+              fail(
+                p.key?.range?.[0] ?? 0,
+                `remediation.parameters.${recipe}.${
+                  p.key?.value
+                }: ${recipe} has no such parameter; it takes ${known[
+                  recipe
+                ].join(', ')}`,
+              );
             if (!isScalar(p.value))
               fail(
                 p.key?.range?.[0] ?? 0,

@@ -128,7 +128,16 @@ export function planRemediation(options: PlanOptions): RemediationPlan {
       'no Component entity in the file',
     );
   const entityRef = stringifyEntityRef(component);
-  const overrides = readOverrides(options.files[OVERRIDES_FILE], component);
+  const overrides = readOverrides(
+    options.files[OVERRIDES_FILE],
+    component,
+    Object.fromEntries(
+      Object.values(REMEDIATION_RECIPES).map(r => [
+        r.id,
+        r.parameters.map(p => p.name),
+      ]),
+    ),
+  );
   const ownerRaw = (component.spec as any)?.owner;
   const ownerRef =
     typeof ownerRaw === 'string'

@@ -125,6 +125,28 @@ describe('readOverrides', () => {
     });
   });
 
+  it('rejects a parameter of an unknown recipe or name, naming the line', () => {
+    const known = { 'retention-tags': ['class'] };
+    expect(() =>
+      readOverrides(
+        'remediation:\n  parameters:\n    retention: { class: x }\n',
+        undefined,
+        known,
+      ),
+    ).toThrow(
+      '.conductor.yaml:3:5 remediation.parameters.retention: no recipe named retention; recipes: retention-tags',
+    );
+    expect(() =>
+      readOverrides(
+        'remediation:\n  parameters:\n    retention-tags:\n      klass: x\n',
+        undefined,
+        known,
+      ),
+    ).toThrow(
+      '.conductor.yaml:4:7 remediation.parameters.retention-tags.klass: retention-tags has no such parameter; it takes class',
+    );
+  });
+
   it('rejects a malformed file naming the line', () => {
     expect(() =>
       readOverrides('remediation:\n  optOut: OPS-DASH-01\n', undefined),
