@@ -11,6 +11,7 @@ import { EvidenceClient, evidenceApiRef } from '../evidence/api';
 import { ReadinessClient, readinessApiRef } from '../readiness/api';
 import { RemediationClient, remediationApiRef } from '../remediation/api';
 import { SloClient, sloApiRef } from '../slo/api';
+import { lineageApi } from '../lineage/extensions';
 import { ConductorHttp } from '../shared/http';
 
 const deps = { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef };
@@ -89,4 +90,5 @@ export const conductorApis = [
   remediationApi,
   sloApi,
   backfillApi,
+  lineageApi,
 ];

@@ -5,6 +5,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { entityLineageContent } from '../lineage/extensions';
 import { Entity } from '@backstage/catalog-model';
 import { isSloAvailable } from '../slo/isSloAvailable';
 
@@ -125,6 +126,7 @@ export const conductorEntityContent = [
   entitySloContent,
   entityTeamSloContent,
   entityBackfillContent,
+  entityLineageContent,
   entityComponentsContent,
   entityOverviewCard,
 ];
