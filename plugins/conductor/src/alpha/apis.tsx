@@ -12,6 +12,7 @@ import { ReadinessClient, readinessApiRef } from '../readiness/api';
 import { RemediationClient, remediationApiRef } from '../remediation/api';
 import { SloClient, sloApiRef } from '../slo/api';
 import { lineageApi } from '../lineage/extensions';
+import { federationApi } from '../federation/extensions';
 import { ConductorHttp } from '../shared/http';
 
 const deps = { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef };
@@ -90,5 +91,6 @@ export const conductorApis = [
   remediationApi,
   sloApi,
   backfillApi,
+  federationApi,
   lineageApi,
 ];

@@ -11,6 +11,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { useEffect } from 'react';
 import { complianceRouteRef, readinessRouteRef, rootRouteRef } from '../routes';
+import { federationSubPage } from '../federation/extensions';
 
 /** The Conductor page: the capabilities' pages are its tabs. @alpha */
 export const conductorPage = PageBlueprint.make({
@@ -120,6 +121,7 @@ export const conductorPages = [
   sloSubPage,
   autoPrsSubPage,
   backfillsSubPage,
+  federationSubPage,
   redirectPage('compliance-redirect', '/compliance', complianceRouteRef),
   redirectPage('readiness-redirect', '/readiness', readinessRouteRef),
 ];
