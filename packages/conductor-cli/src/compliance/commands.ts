@@ -9,6 +9,9 @@ import type {
 import { CliContext, EXIT, entityPath } from '../context';
 import { checkDirectory, formatSarif, formatText } from './controlsCheck';
 
+const percent = (x: number | null) =>
+  x === null ? 'n/a' : `${Math.round(x * 1000) / 10} %`;
+
 /**
  * `conductor controls check` (offline on a directory), `conductor compliance
  * run|status|changes` and `conductor exemptions list|request|approve|revoke`.
@@ -224,9 +227,6 @@ export function registerComplianceCommands(program: Command, cli: CliContext) {
       cli.io.out(`Revoked exemption #${id}`);
     });
 }
-
-const percent = (x: number | null) =>
-  x === null ? 'n/a' : `${Math.round(x * 1000) / 10} %`;
 
 function describeExemption(e: StoredExemption): string {
   const who =
