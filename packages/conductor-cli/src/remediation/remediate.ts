@@ -4,6 +4,8 @@ import {
   EvidenceFact,
   RemediationPlan,
   YamlFile,
+  controlSubjectOf,
+  evaluateControls,
   loadControlsCatalog,
   planRemediation,
   remediationBody,
@@ -145,8 +147,10 @@ export function remediateDirectory(options: {
     now,
   });
 
-  // Re-check the patched tree with `controls check`: a scratch copy holding
-  // the patched files, the controls and the facts the files decide.
+  // Re-check a scratch copy of the patched tree: `controls check` must find
+  // every file valid, and the controls engine evaluates the facts the
+  // written files decide (CODEOWNERS, tags, links... are collector facts,
+  // which facts.json may not carry).
   const scratch = fs.mkdtempSync(
     path.join(os.tmpdir(), 'conductor-remediate-'),
   );
@@ -162,38 +166,27 @@ export function remediateDirectory(options: {
           fs.readFileSync(f, 'utf8'),
       }),
     );
+    recheckErrors = checkDirectory(scratch, now).errors;
+    const written = readTree(scratch);
     const patched = YamlFile.parse(
       CATALOG_FILE,
-      plan.patched[CATALOG_FILE],
+      written[CATALOG_FILE],
     ).entities();
     const comp = patched.find(
       e => stringifyEntityRef(e.entity) === entityRef,
     )!.entity;
-    const facts = treeFacts(
-      plan.patched,
-      comp,
-      patched.map(e => e.entity),
-      readFactsFile(dir, entityRef, now),
-      now,
+    recheck = evaluateControls(
+      catalog.controls,
+      controlSubjectOf(comp),
+      treeFacts(
+        written,
+        comp,
+        patched.map(e => e.entity),
+        readFactsFile(dir, entityRef, now),
+        now,
+      ),
+      { now },
     );
-    fs.writeFileSync(
-      path.join(scratch, 'facts.json'),
-      JSON.stringify({
-        evidence: [
-          {
-            entityRef,
-            facts: facts.map(f => ({
-              name: f.name,
-              value: f.value,
-              observedAt: f.observedAt,
-            })),
-          },
-        ],
-      }),
-    );
-    const check = checkDirectory(scratch, now);
-    recheckErrors = check.errors;
-    recheck = check.results.filter(r => r.entityRef === entityRef);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
