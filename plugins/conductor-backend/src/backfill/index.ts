@@ -14,6 +14,7 @@ import { BackfillTargets } from './targets';
 
 export type { BackfillService } from './BackfillService';
 export type { BackfillSloSource } from './BackfillRunner';
+export { sloBurnRateSource } from './sloSource';
 
 /**
  * Backfill runner: definitions from files named in config or registered by
