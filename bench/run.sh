@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs a benchmark under bench/: bash bench/run.sh gate
+# (bench/slo starts its own Prometheus on 127.0.0.1:19095; it needs Debian's prometheus.)
 # Starts the throwaway PostgreSQL (scripts/postgres.sh) so both databases are measured.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/env.sh"
 cd "$REPO_ROOT"
-name="${1:?usage: bench/run.sh <gate|controls|backfill>}"
+name="${1:?usage: bench/run.sh <gate|controls|backfill|slo>}"
 $YARN install --immutable >/dev/null
 export BENCH_POSTGRES_URL="$(bash scripts/postgres.sh start)"
 trap 'bash "$REPO_ROOT/scripts/postgres.sh" stop' EXIT

@@ -31,14 +31,20 @@ export interface TrafficSpan {
   /** From this time on, samples every `fineStep` seconds. */
   fineFrom?: number;
   fineStep?: number;
+  /** Finer still from `finestFrom`: every `finestStep` seconds. */
+  finestFrom?: number;
+  finestStep?: number;
 }
 
-function timestamps(span: TrafficSpan): number[] {
+export function timestamps(span: TrafficSpan): number[] {
   const out: number[] = [];
   const fineFrom = span.fineFrom ?? Infinity;
+  const finestFrom = span.finestFrom ?? Infinity;
   for (let t = span.start; t <= span.end; ) {
     out.push(t);
-    t += t >= fineFrom ? span.fineStep ?? span.step : span.step;
+    if (t >= finestFrom) t += span.finestStep ?? span.step;
+    else if (t >= fineFrom) t += span.fineStep ?? span.step;
+    else t += span.step;
   }
   return out;
 }
