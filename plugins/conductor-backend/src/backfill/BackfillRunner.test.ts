@@ -54,11 +54,14 @@ describe.each(databases.eachSupportedId())('backfill runner on %p', id => {
     });
     expect(await itemsReport(db)).toEqual({ wrong: 0, notOnce: 0, n: 2000 });
     assertDisjoint(await store.batchRanges(run.id));
-    // Fast batches grow the batch (×1.2 at most each time).
+    // Fast batches grow the batch, ×1.2 at most each time, within the bounds.
     const sizes = done.batches.map(b => b.batchSize);
     expect(sizes[0]).toBe(100);
-    expect(sizes[1]).toBe(120);
-    expect(Math.max(...sizes)).toBeGreaterThan(300);
+    for (let i = 1; i < sizes.length; i++) {
+      expect(sizes[i]).toBeLessThanOrEqual(Math.round(sizes[i - 1] * 1.2));
+      expect(sizes[i]).toBeGreaterThanOrEqual(10);
+    }
+    expect(Math.max(...sizes)).toBeGreaterThan(100);
     expect(done.checkpoints.map(c => [c.at, c.passed, c.wrongRows])).toEqual([
       [0.1, true, 0],
       [0.5, true, 0],
