@@ -60,6 +60,9 @@ export class LineageIndex {
   private backOffsets = new Int32Array(1);
   private backTargets = new Int32Array(0);
   private backTypes = new Uint8Array(0);
+  private seen = new Uint32Array(0);
+  private depths = new Int32Array(0);
+  private stamp = 0;
 
   /** Builds the index; edges of an unknown type are ignored. */
   static fromEdges(edges: Iterable<LineageEdge>): LineageIndex {
@@ -101,14 +104,21 @@ export class LineageIndex {
     const budgetMs = limits.budgetMs ?? 200;
     const maxNodes = limits.maxNodes ?? 5000;
     const deadline = performance.now() + budgetMs;
-    const depthOf = new Map<number, number>();
+    // Seen nodes are marked with this walk's stamp in a typed array kept by
+    // the index (walks are synchronous, so one scratch array serves them all).
+    const stamp = this.nextStamp();
+    const seen = this.seen;
+    const depthOf = this.depths;
+    const reached: number[] = [];
     const unknownStarts: string[] = [];
     let frontier: number[] = [];
     for (const s of starts) {
       const code = this.codes.get(s);
       if (code === undefined) unknownStarts.push(s);
-      else if (!depthOf.has(code)) {
-        depthOf.set(code, 0);
+      else if (seen[code] !== stamp) {
+        seen[code] = stamp;
+        depthOf[code] = 0;
+        reached.push(code);
         frontier.push(code);
       }
     }
@@ -123,7 +133,7 @@ export class LineageIndex {
     const dirs = this.directions(limits.undirected);
     while (frontier.length && !partialReason) {
       if (depth === maxDepth) {
-        if (this.hasUnseenNeighbour(frontier, depthOf, limits.undirected))
+        if (this.hasUnseenNeighbour(frontier, stamp, limits.undirected))
           partialReason = 'depth';
         break;
       }
@@ -139,12 +149,14 @@ export class LineageIndex {
               break;
             }
             const target = targets[i];
-            if (!depthOf.has(target)) {
-              if (depthOf.size >= maxNodes) {
+            if (seen[target] !== stamp) {
+              if (reached.length >= maxNodes) {
                 partialReason = 'nodes';
                 break;
               }
-              depthOf.set(target, depth + 1);
+              seen[target] = stamp;
+              depthOf[target] = depth + 1;
+              reached.push(target);
               if (!stop || !stop.has(this.kindOf(target))) next.push(target);
             }
             if (collectEdges)
@@ -159,15 +171,28 @@ export class LineageIndex {
       depth++;
     }
     return {
-      nodes: [...depthOf].map(([code, d]) => ({
+      nodes: reached.map(code => ({
         id: this.ids[code],
-        depth: d,
+        depth: depthOf[code],
       })),
       edges: limits.undirected ? dedupe(edges) : edges,
       partial: partialReason !== undefined,
       ...(partialReason ? { partialReason } : {}),
       unknownStarts,
     };
+  }
+
+  private nextStamp(): number {
+    if (this.seen.length !== this.ids.length) {
+      this.seen = new Uint32Array(this.ids.length);
+      this.depths = new Int32Array(this.ids.length);
+      this.stamp = 0;
+    }
+    if (this.stamp === 0xffffffff) {
+      this.seen.fill(0);
+      this.stamp = 0;
+    }
+    return ++this.stamp;
   }
 
   private directions(
@@ -185,13 +210,13 @@ export class LineageIndex {
 
   private hasUnseenNeighbour(
     frontier: number[],
-    seen: Map<number, number>,
+    stamp: number,
     undirected?: boolean,
   ): boolean {
     for (const node of frontier)
       for (const [offsets, targets] of this.directions(undirected))
         for (let i = offsets[node]; i < offsets[node + 1]; i++)
-          if (!seen.has(targets[i])) return true;
+          if (this.seen[targets[i]] !== stamp) return true;
     return false;
   }
 
