@@ -30,29 +30,39 @@ export function registerComplianceCommands(program: Command, cli: CliContext) {
       'directory with catalog-info.yaml, controls.yaml or controls/, facts.json',
     )
     .option('--format <format>', 'text, json or sarif', 'text')
-    .action(async (opts: { dir: string; format: string }) => {
-      if (!['text', 'json', 'sarif'].includes(opts.format)) {
-        throw new ConductorRequestError(
-          0,
-          `--format ${opts.format}: must be text, json or sarif`,
+    .option(
+      '--controls <file>',
+      "a controls catalog file to use instead of the directory's; repeat for more",
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .action(
+      async (opts: { dir: string; format: string; controls: string[] }) => {
+        if (!['text', 'json', 'sarif'].includes(opts.format)) {
+          throw new ConductorRequestError(
+            0,
+            `--format ${opts.format}: must be text, json or sarif`,
+          );
+        }
+        const check = checkDirectory(opts.dir, new Date(), {
+          controlFiles: opts.controls,
+        });
+        if (check.errors.length) {
+          for (const e of check.errors) cli.io.err(e);
+          cli.setExitCode(EXIT.ERROR);
+          return;
+        }
+        if (opts.format === 'json')
+          cli.io.out(JSON.stringify(check.results, null, 2));
+        else if (opts.format === 'sarif')
+          cli.io.out(JSON.stringify(formatSarif(check), null, 2));
+        else formatText(check).forEach(l => cli.io.out(l));
+        const failed = check.results.some(
+          r => r.status === 'fail' || r.status === 'error',
         );
-      }
-      const check = checkDirectory(opts.dir);
-      if (check.errors.length) {
-        for (const e of check.errors) cli.io.err(e);
-        cli.setExitCode(EXIT.ERROR);
-        return;
-      }
-      if (opts.format === 'json')
-        cli.io.out(JSON.stringify(check.results, null, 2));
-      else if (opts.format === 'sarif')
-        cli.io.out(JSON.stringify(formatSarif(check), null, 2));
-      else formatText(check).forEach(l => cli.io.out(l));
-      const failed = check.results.some(
-        r => r.status === 'fail' || r.status === 'error',
-      );
-      cli.setExitCode(failed ? EXIT.FAILED : EXIT.OK);
-    });
+        cli.setExitCode(failed ? EXIT.FAILED : EXIT.OK);
+      },
+    );
 
   const compliance = program
     .command('compliance')

@@ -124,4 +124,76 @@ describe('conductor controls check (offline)', () => {
       )}:10:19 [POL-COV-90] check: No such key: coverge`,
     ]);
   });
+
+  it('reads facts.json as conductor --json evidence get prints it, and catalog facts from catalog-info.yaml', async () => {
+    const dir = repo({
+      'catalog-info.yaml': `${catalogInfo.replace(
+        'metadata:\n  name: orders-api',
+        'metadata:\n  name: orders-api\n  links:\n    - url: https://runbooks/orders\n      title: Runbook',
+      )}`,
+      'controls.yaml': `${controls}  - id: OPS-RUNBOOK-01
+    title: runbook linked
+    severity: medium
+    check: has(runbook.url)
+  - id: OWN-CODEOWNERS-01
+    title: CODEOWNERS
+    severity: medium
+    check: repo.codeowners
+`,
+      '.github/CODEOWNERS': '* @payments\n',
+      // What `conductor --json evidence get` prints, source and all.
+      'facts.json': JSON.stringify({
+        entityRef: 'component:default/orders-api',
+        facts: [
+          {
+            name: 'sbom.coverage',
+            value: 0.97,
+            type: 'number',
+            source: 'ci:build',
+            observedAt: '2026-11-20T00:00:00.000Z',
+            recordedAt: '2026-11-20T00:00:00.000Z',
+          },
+          {
+            name: 'policy.coverage',
+            value: 0.93,
+            type: 'number',
+            source: 'ci:build',
+            observedAt: '2026-11-20T00:00:00.000Z',
+            recordedAt: '2026-11-20T00:00:00.000Z',
+          },
+        ],
+      }),
+    });
+    const { code, out } = await run(['controls', 'check', '--dir', dir]);
+    expect(out.at(-1)).toBe(
+      '4 passed, 0 failed, 0 errors, 0 exempt, 0 not applicable',
+    );
+    expect(code).toBe(0);
+  });
+
+  it('says so when facts.json is present but not understood', async () => {
+    const dir = repo({
+      'catalog-info.yaml': catalogInfo,
+      'controls.yaml': controls,
+      'facts.json': JSON.stringify([{ sbom: 1 }]),
+    });
+    const { code, err } = await run(['controls', 'check', '--dir', dir]);
+    expect(code).toBe(2);
+    expect(err[0]).toMatch(/facts\.json: present but not understood/);
+  });
+
+  it('takes the controls from --controls for a shipped demo repository', async () => {
+    const root = path.resolve(__dirname, '../../../..');
+    const { code, out } = await run([
+      'controls',
+      'check',
+      '--dir',
+      path.join(root, 'examples/repos/orders-api'),
+      '--controls',
+      path.join(root, 'controls/baseline.yaml'),
+    ]);
+    expect(code).toBe(1);
+    expect(out.at(-1)).toMatch(/^\d+ passed, \d+ failed, 0 errors/);
+    expect(out).not.toContainEqual(expect.stringMatching(/RUNBOOK/));
+  });
 });

@@ -1,4 +1,9 @@
 import {
+  ALERT_RULE_PATHS,
+  CODEOWNERS_PATHS,
+  DASHBOARDS_DIR,
+  RepoFiles,
+  treeFacts,
   ControlResult,
   controlSubjectOf,
   ControlsCatalogError,
@@ -20,12 +25,110 @@ export interface OfflineCheck {
   catalogFile: string;
 }
 
+/** Files of a repository the collectors read, by posix path. */
+function repositoryFiles(dir: string): RepoFiles {
+  const files: RepoFiles = {};
+  const read = (rel: string) => {
+    const file = path.join(dir, rel);
+    if (fs.existsSync(file) && fs.statSync(file).isFile())
+      files[rel] = fs.readFileSync(file, 'utf8');
+  };
+  [
+    ...CODEOWNERS_PATHS,
+    'sbom.cdx.json',
+    'bom.json',
+    ...ALERT_RULE_PATHS,
+  ].forEach(read);
+  const dashboards = path.join(dir, DASHBOARDS_DIR);
+  if (fs.existsSync(dashboards)) {
+    fs.readdirSync(dashboards)
+      .filter(f => f.endsWith('.json'))
+      .forEach(f => read(`${DASHBOARDS_DIR}${f}`));
+  }
+  return files;
+}
+
 /**
- * Runs the controls fully offline on a directory: `catalog-info.yaml`, the
- * controls (`controls.yaml` and/or `controls/*.yaml`) and `facts.json`
- * (`{"evidence": [{entityRef, facts: [{name, value, observedAt?}]}]}`).
+ * The facts of `facts.json`, in either shape: `{"evidence": [{entityRef,
+ * facts}]}` or what `conductor --json evidence get` prints (`{entityRef,
+ * facts}`). Anything else is named as not understood rather than ignored.
  */
-export function checkDirectory(dir: string, now = new Date()): OfflineCheck {
+function readFactsFile(
+  factsFile: string,
+  now: Date,
+  errors: string[],
+): Map<string, EvidenceFact[]> {
+  const facts = new Map<string, EvidenceFact[]>();
+  if (!fs.existsSync(factsFile)) return facts;
+  let parsed: any;
+  try {
+    parsed = JSON.parse(fs.readFileSync(factsFile, 'utf8'));
+  } catch (e) {
+    errors.push(`${factsFile}: not valid JSON: ${(e as Error).message}`);
+    return facts;
+  }
+  const entries: Array<{ entry: any; at: string }> = Array.isArray(
+    parsed?.evidence,
+  )
+    ? parsed.evidence.map((entry: any, i: number) => ({
+        entry,
+        at: `evidence[${i}].`,
+      }))
+    : parsed &&
+      typeof parsed.entityRef === 'string' &&
+      Array.isArray(parsed.facts)
+    ? [{ entry: parsed, at: '' }]
+    : [];
+  if (entries.length === 0) {
+    errors.push(
+      `${factsFile}: present but not understood: expected {"evidence": [{"entityRef", "facts"}]} or the output of conductor --json evidence get`,
+    );
+  }
+  for (const { entry, at } of entries) {
+    // Only what a push would carry: name, value and when it was observed.
+    const body = {
+      entityRef: entry?.entityRef,
+      facts: Array.isArray(entry?.facts)
+        ? entry.facts.map((f: any) => ({
+            name: f?.name,
+            value: f?.value,
+            ...(f?.observedAt ? { observedAt: f.observedAt } : {}),
+          }))
+        : entry?.facts,
+    };
+    // Offline, a file may hold any fact, the collectors' too.
+    const v = validateEvidencePush(body, now, { allowCollectorFacts: true });
+    if (!v.ok) {
+      errors.push(
+        ...v.errors.map(e => `${factsFile}: ${at}${e.field}: ${e.message}`),
+      );
+      continue;
+    }
+    facts.set(
+      v.entityRef,
+      v.facts.map(f => ({
+        ...f,
+        entityRef: v.entityRef,
+        source: 'file:facts.json',
+        recordedAt: f.observedAt,
+      })),
+    );
+  }
+  return facts;
+}
+
+/**
+ * Runs the controls fully offline on a directory: its `catalog-info.yaml`,
+ * the controls (`controls.yaml`, `controls/*.yaml`, or the files given), the
+ * facts its files decide as the collectors would read them (owner, runbook,
+ * on-call, lifecycle, retention tags, CODEOWNERS, SBOM, alert rules,
+ * dashboards) and `facts.json` for the rest.
+ */
+export function checkDirectory(
+  dir: string,
+  now = new Date(),
+  options: { controlFiles?: string[] } = {},
+): OfflineCheck {
   const errors: string[] = [];
   const catalogFile = path.join(dir, 'catalog-info.yaml');
   const entities: Entity[] = [];
@@ -46,64 +149,52 @@ export function checkDirectory(dir: string, now = new Date()): OfflineCheck {
       if (entity?.kind && entity?.metadata?.name) entities.push(entity);
     }
   }
-  const controlFiles = [
-    path.join(dir, 'controls.yaml'),
-    ...(fs.existsSync(path.join(dir, 'controls'))
-      ? fs
-          .readdirSync(path.join(dir, 'controls'))
-          .filter(f => /\.ya?ml$/.test(f))
-          .sort()
-          .map(f => path.join(dir, 'controls', f))
-      : []),
-  ].filter(f => fs.existsSync(f));
+  const controlFiles = options.controlFiles?.length
+    ? options.controlFiles
+    : [
+        path.join(dir, 'controls.yaml'),
+        ...(fs.existsSync(path.join(dir, 'controls'))
+          ? fs
+              .readdirSync(path.join(dir, 'controls'))
+              .filter(f => /\.ya?ml$/.test(f))
+              .sort()
+              .map(f => path.join(dir, 'controls', f))
+          : []),
+      ].filter(f => fs.existsSync(f));
   if (controlFiles.length === 0)
-    errors.push(`${dir}: no controls.yaml or controls/*.yaml`);
+    errors.push(
+      `${dir}: no controls.yaml or controls/*.yaml (or pass --controls FILE)`,
+    );
+  for (const f of controlFiles)
+    if (!fs.existsSync(f)) errors.push(`${f}: not found`);
   const catalog = loadControlsCatalog(
-    controlFiles.map(file => ({ file, text: fs.readFileSync(file, 'utf8') })),
+    controlFiles
+      .filter(f => fs.existsSync(f))
+      .map(file => ({ file, text: fs.readFileSync(file, 'utf8') })),
   );
   errors.push(
     ...catalog.errors.map((e: ControlsCatalogError) => formatCatalogError(e)),
   );
 
-  const factsFile = path.join(dir, 'facts.json');
-  const facts = new Map<string, EvidenceFact[]>();
-  if (fs.existsSync(factsFile)) {
-    let parsed: any;
-    try {
-      parsed = JSON.parse(fs.readFileSync(factsFile, 'utf8'));
-    } catch (e) {
-      errors.push(`${factsFile}: not valid JSON: ${(e as Error).message}`);
-    }
-    (parsed?.evidence ?? []).forEach((entry: any, i: number) => {
-      const v = validateEvidencePush(entry, now);
-      if (!v.ok) {
-        errors.push(
-          ...v.errors.map(
-            e => `${factsFile}: evidence[${i}].${e.field}: ${e.message}`,
-          ),
-        );
-        return;
-      }
-      facts.set(
-        v.entityRef,
-        v.facts.map(f => ({
-          ...f,
-          entityRef: v.entityRef,
-          source: 'file:facts.json',
-          recordedAt: f.observedAt,
-        })),
-      );
-    });
-  }
+  const facts = readFactsFile(path.join(dir, 'facts.json'), now, errors);
   if (errors.length) return { results: [], errors, catalogFile };
-  const results = entities.flatMap(e =>
-    evaluateControls(
-      catalog.controls,
-      controlSubjectOf(e),
-      facts.get(stringifyEntityRef(e)) ?? [],
-      { now },
-    ),
-  );
+  const files = repositoryFiles(dir);
+  const results = entities
+    .filter(e =>
+      ['component', 'api'].includes(e.kind.toLocaleLowerCase('en-US')),
+    )
+    .flatMap(e => {
+      const ref = stringifyEntityRef(e);
+      const known = facts.get(ref) ?? [];
+      // Components get what their repository and catalog-info decide.
+      const all =
+        e.kind.toLocaleLowerCase('en-US') === 'component'
+          ? treeFacts(files, e, entities, known, now)
+          : known;
+      return evaluateControls(catalog.controls, controlSubjectOf(e), all, {
+        now,
+      });
+    });
   return { results, errors, catalogFile };
 }
 
