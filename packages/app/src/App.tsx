@@ -1,8 +1,9 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
 import conductorPlugin from '@internal/plugin-conductor/alpha';
 import { navModule } from './modules/nav';
 
 export default createApp({
-  features: [catalogPlugin, conductorPlugin, navModule],
+  features: [catalogPlugin, scaffolderPlugin, conductorPlugin, navModule],
 });

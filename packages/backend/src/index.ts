@@ -25,6 +25,9 @@ backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// golden paths: render create-ig-*, publish:git to a plain git remote,
+// register the component with its SLOs and first evidence
+backend.add(import('@internal/plugin-scaffolder-backend-module-conductor'));
 
 // permissions: Maestro Conductor's policy (roles in docs/security.md)
 backend.add(import('@backstage/plugin-permission-backend'));

@@ -9,4 +9,5 @@ export * from './values';
 export * from './render';
 export * from './renderGoldenPath';
 export * from './sloGates';
+export * from './evidence';
 export { runCreateIg } from './cli';
