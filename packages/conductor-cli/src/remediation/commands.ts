@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { RemediationRunResponse } from '@internal/plugin-conductor-common';
+import { ConductorRequestError } from '../client';
 import { CliContext, EXIT } from '../context';
 import { remediateDirectory } from './remediate';
 
@@ -9,11 +11,17 @@ export function registerRemediationCommands(program: Command, cli: CliContext) {
   program
     .command('remediate')
     .description(
-      'fix failing controls of the repository at --dir: print the diff and the re-check; without --dry-run commit on the branch conductor/remediate-compliance (exit 0 fixed or nothing to fix, 1 a targeted control still fails, 2 error)',
+      "fix failing controls of the repository at --dir: print the diff and the re-check; without --dry-run commit on the branch conductor/remediate-compliance. With --entity, ask the backend's bot to open or update the pull request instead (exit 0 fixed or nothing to fix, 1 a targeted control still fails or a PR could not be opened, 2 error)",
     )
-    .requiredOption(
+    .option(
       '--dir <dir>',
       'the repository (catalog-info.yaml, optional .conductor.yaml and facts.json)',
+    )
+    .option(
+      '--entity <ref>',
+      "run the backend's bot on this entity (repeatable; needs --url and --token)",
+      collect,
+      [],
     )
     .option('--control <id>', 'only this control (repeatable)', collect, [])
     .option(
@@ -25,11 +33,21 @@ export function registerRemediationCommands(program: Command, cli: CliContext) {
     .option('--dry-run', 'print the patch and the re-check; commit nothing')
     .action(
       async (opts: {
-        dir: string;
+        dir?: string;
+        entity: string[];
         control: string[];
         controls: string[];
         dryRun?: boolean;
       }) => {
+        if (!!opts.dir === opts.entity.length > 0)
+          throw new ConductorRequestError(
+            0,
+            "remediate: give either --dir PATH (offline) or --entity REF (the backend's bot)",
+          );
+        if (!opts.dir) {
+          await remediateThroughBackend(cli, opts);
+          return;
+        }
         const out = remediateDirectory({
           dir: opts.dir,
           controls: opts.control,
@@ -104,4 +122,35 @@ export function registerRemediationCommands(program: Command, cli: CliContext) {
         else cli.setExitCode(out.stillFailing.length ? EXIT.FAILED : EXIT.OK);
       },
     );
+}
+
+/** `conductor remediate --entity`: the backend's bot opens or updates the PRs. */
+async function remediateThroughBackend(
+  cli: CliContext,
+  opts: { entity: string[]; control: string[]; dryRun?: boolean },
+) {
+  const response = await cli.call<RemediationRunResponse>(
+    'POST',
+    '/remediation/runs',
+    {
+      entityRefs: opts.entity,
+      ...(opts.control.length ? { controls: opts.control } : {}),
+      ...(opts.dryRun ? { dryRun: true } : {}),
+    },
+  );
+  if (cli.global().json) cli.io.out(JSON.stringify(response, null, 2));
+  else
+    for (const r of response.results) {
+      const where = r.changeRequest?.url ?? r.changeRequest?.branch ?? '';
+      cli.io.out(
+        `${r.outcome.toUpperCase().padEnd(14)} ${r.entityRef}: ${r.message}${
+          where ? ` (${where})` : ''
+        }`,
+      );
+      if (opts.dryRun && r.diff) cli.io.out(r.diff.trimEnd());
+    }
+  const bad = response.results.some(r =>
+    ['failed', 'not-ready', 'blocked', 'rate-limited'].includes(r.outcome),
+  );
+  cli.setExitCode(bad ? EXIT.FAILED : EXIT.OK);
 }

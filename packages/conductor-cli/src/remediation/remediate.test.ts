@@ -222,6 +222,21 @@ describe('conductor remediate', () => {
     expect(b.err).toMatch(/catalog-info\.yaml:\d+:\d+ /);
   });
 
+  it('takes either --dir or --entity, not both or neither', async () => {
+    const both = await run([
+      'remediate',
+      '--dir',
+      '/tmp',
+      '--entity',
+      'component:default/a',
+    ]);
+    expect(both.code).toBe(2);
+    expect(both.err).toContain(
+      'give either --dir PATH (offline) or --entity REF',
+    );
+    expect((await run(['remediate'])).code).toBe(2);
+  });
+
   it('exits 0 with nothing to fix', async () => {
     const dir = repo({ 'catalog-info.yaml': CATALOG });
     expect((await run(['remediate', '--dir', dir])).code).toBe(0);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { runConductor } from '@internal/conductor-cli/src/program';
 import request from 'supertest';
 import { CI_TOKEN, startConductor } from '../__testUtils__';
 import {
@@ -210,9 +211,25 @@ describe('remediation end to end: real git, the real plugin, evidence and compli
       'conductor-bot@noreply.invalid',
     );
 
-    // A rerun opens nothing new.
-    const again = await runBot();
-    expect(again.outcome).toBe('unchanged');
+    // A rerun, from the CLI through the API, opens nothing new.
+    const url = `http://127.0.0.1:${(server.address() as any).port}`;
+    const out: string[] = [];
+    const code = await runConductor(
+      [
+        '--url',
+        url,
+        '--token',
+        CI_TOKEN,
+        'remediate',
+        '--entity',
+        'component:default/orders-api',
+      ],
+      { out: l => out.push(l), err: l => out.push(l) },
+    );
+    expect(out.join('\n')).toMatch(
+      /^UNCHANGED +component:default\/orders-api: change request #\d+ already holds these fixes \(conductor\/remediate-compliance\)$/,
+    );
+    expect(code).toBe(0);
     expect(git('rev-parse', BRANCH)).toBe(bot);
 
     // A person's commit on the branch is never overwritten: the bot stops, says why, comments once.
