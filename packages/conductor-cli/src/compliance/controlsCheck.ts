@@ -67,18 +67,18 @@ function readFactsFile(
     errors.push(`${factsFile}: not valid JSON: ${(e as Error).message}`);
     return facts;
   }
-  const entries: Array<{ entry: any; at: string }> = Array.isArray(
-    parsed?.evidence,
-  )
-    ? parsed.evidence.map((entry: any, i: number) => ({
-        entry,
-        at: `evidence[${i}].`,
-      }))
-    : parsed &&
-      typeof parsed.entityRef === 'string' &&
-      Array.isArray(parsed.facts)
-    ? [{ entry: parsed, at: '' }]
-    : [];
+  let entries: Array<{ entry: any; at: string }> = [];
+  if (Array.isArray(parsed?.evidence)) {
+    entries = parsed.evidence.map((entry: any, i: number) => ({
+      entry,
+      at: `evidence[${i}].`,
+    }));
+  } else if (
+    typeof parsed?.entityRef === 'string' &&
+    Array.isArray(parsed?.facts)
+  ) {
+    entries = [{ entry: parsed, at: '' }];
+  }
   if (entries.length === 0) {
     errors.push(
       `${factsFile}: present but not understood: expected {"evidence": [{"entityRef", "facts"}]} or the output of conductor --json evidence get`,
