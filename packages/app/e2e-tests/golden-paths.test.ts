@@ -1,0 +1,108 @@
+import { Page, expect, test } from '@playwright/test';
+
+/** Signs in as guest, and waits until the portal shows its navigation. */
+async function signIn(page: Page) {
+  await page.goto('/');
+  await expect(async () => {
+    const enter = page.getByRole('button', { name: 'Enter' });
+    if (await enter.isVisible()) await enter.click();
+    await expect(
+      page.getByRole('link', { name: 'Catalog', exact: true }),
+    ).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
+}
+
+/** Picks an entity in a catalog picker (Autocomplete) by typing its name. */
+async function pick(page: Page, label: string, name: string) {
+  const input = page.getByRole('combobox', { name: label });
+  await input.click();
+  await input.fill(name);
+  await page.getByRole('option', { name: new RegExp(`^${name}$`) }).click();
+}
+
+test('the Create wizard creates a service from create-ig-service: validated form, finished task, the new component with its evidence and SLOs', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(240_000);
+  const headers = { Authorization: `Bearer ${process.env.CONDUCTOR_CI_TOKEN}` };
+  // The templates come from templates/locations.yaml through the catalog.
+  await expect(async () => {
+    const res = await request.get(
+      '/api/catalog/entities/by-name/template/default/create-ig-service',
+      { headers },
+    );
+    expect(res.status()).toBe(200);
+  }).toPass({ timeout: 60_000 });
+
+  const name = `e2e-svc-${Date.now().toString(36)}`;
+  await signIn(page);
+  await page.goto('/create');
+  const card = page
+    .getByRole('article')
+    .filter({ hasText: 'Node.js GraphQL service' });
+  await card.getByRole('button', { name: 'Choose' }).click();
+
+  // A name that is neither a package name nor a DNS label is refused.
+  await page.getByRole('textbox', { name: 'Name' }).fill('Bad_Name');
+  await page.getByRole('textbox', { name: 'Description' }).fill('Orders graph');
+  await pick(page, 'Owner', 'payments');
+  await pick(page, 'System', 'checkout');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByText(/does not match pattern/)).toBeVisible();
+  await page.getByRole('textbox', { name: 'Name' }).fill(name);
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // Latency objectives: out of bounds is refused, then the defaults are kept.
+  const read = page.getByRole('spinbutton', { name: /Read latency objective/ });
+  await expect(read).toHaveValue('350');
+  await read.fill('5');
+  await page.getByRole('button', { name: 'Review' }).click();
+  await expect(
+    page.getByText(/must be greater than or equal to 10/),
+  ).toBeVisible();
+  await read.fill('350');
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+
+  // The task log finishes with the three steps and the output link.
+  const open = page.getByRole('link', { name: 'Open in the catalog' });
+  await expect(open).toBeVisible({ timeout: 180_000 });
+  await page
+    .getByRole('button', { name: /Show Logs/i })
+    .click()
+    .catch(() => {});
+  await expect(
+    page.getByText(
+      `First evidence of component:default/${name}: policy.coverage=1`,
+    ),
+  ).toBeVisible();
+  await page.screenshot({
+    path: 'node_modules/.cache/e2e-test-results/golden-path-task.png',
+    fullPage: true,
+  });
+
+  // The new component, with its Evidence, Compliance and SLO tabs.
+  await open.click();
+  await expect(page).toHaveURL(
+    new RegExp(`/catalog/default/component/${name}`),
+  );
+  await expect(page.getByRole('heading', { name })).toBeVisible();
+  await page.getByRole('tab', { name: 'Evidence' }).click();
+  const evidence = page.getByRole('table', { name: 'latest evidence' });
+  await expect(
+    evidence.getByRole('row').filter({ hasText: 'policy.coverage' }),
+  ).toContainText('ci:plugin:scaffolder');
+  await expect(
+    evidence.getByRole('row').filter({ hasText: 'catalog.owner_is_group' }),
+  ).toContainText('collector:catalog');
+  await page.getByRole('tab', { name: 'Compliance' }).click();
+  await expect(page.getByText('POL-COV-90')).toBeVisible();
+  await page.getByRole('tab', { name: 'SLO' }).click();
+  await expect(page.getByText(`${name}-read-latency`)).toBeVisible();
+  await expect(page.getByText(`${name}-write-latency`)).toBeVisible();
+  await page.screenshot({
+    path: 'node_modules/.cache/e2e-test-results/golden-path-component.png',
+    fullPage: true,
+  });
+});
