@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { runConductor } from '../program';
 import { checkoutDemoRepo } from './demoRepos';
@@ -366,5 +367,146 @@ describe('conductor gate schema (the lineage blast radius)', () => {
       /^FAIL schema \[ig-ci v1\.2\.0\]: 1 breaking, 0 dangerous, 0 safe changes; 1 of 1 operations impacted/,
     );
     expect(r.err.join('\n')).toContain('Order.totalCents');
+  });
+});
+
+/**
+ * The conductor backend's SLO and evidence routes replayed from their typed
+ * contracts (`SloComponentResponse`, the latest facts): the slo, cost and
+ * chaos gates read nothing else.
+ */
+function fakeConductor(routes: Record<string, unknown>) {
+  const server = http.createServer((req, res) => {
+    const body = routes[req.url!];
+    res.setHeader('content-type', 'application/json');
+    if (req.headers.authorization !== 'Bearer t') {
+      res.statusCode = 401;
+      res.end(JSON.stringify({ error: { message: 'no token' } }));
+      return;
+    }
+    if (!body) {
+      res.statusCode = 404;
+      res.end(JSON.stringify({ error: { message: `${req.url} not found` } }));
+      return;
+    }
+    res.end(JSON.stringify(body));
+  });
+  return new Promise<{ url: string; close(): void }>(resolve =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () => server.close(),
+      }),
+    ),
+  );
+}
+
+describe('conductor gate slo, cost and chaos', () => {
+  const slo = (id: string, budgetRemaining: number | null, state = 'ok') => ({
+    id,
+    name: id,
+    service: 'orders-api',
+    objective: 0.999,
+    windowDays: 30,
+    format: 'openslo',
+    source: { file: 'slo.yaml', line: 1 },
+    state,
+    sli: 0.9995,
+    budgetRemaining,
+    burnRates: {},
+    alerts: [],
+  });
+  const daysAgo = (d: number) =>
+    new Date(Date.now() - d * 86_400_000).toISOString();
+  let backend: Awaited<ReturnType<typeof fakeConductor>>;
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gates-api-'));
+    backend = await fakeConductor({
+      '/api/conductor/slo/component/default/healthy': {
+        slos: [slo('availability', 0.62), slo('latency', 0.41)],
+        cost: {
+          state: 'ok',
+          perThousandRequests: 0.0123,
+          guardrail: 0.02,
+          exceeded: false,
+          currency: 'USD',
+        },
+      },
+      '/api/conductor/slo/component/default/burning': {
+        slos: [slo('availability', 0.12), slo('latency', null, 'no-data')],
+        cost: {
+          state: 'ok',
+          perThousandRequests: 0.03,
+          guardrail: 0.02,
+          exceeded: true,
+          currency: 'USD',
+        },
+      },
+      '/api/conductor/evidence/component/default/healthy': {
+        facts: [{ name: 'chaos.last_run', value: daysAgo(3) }],
+      },
+      '/api/conductor/evidence/component/default/burning': {
+        facts: [{ name: 'chaos.last_run', value: daysAgo(20) }],
+      },
+    });
+  });
+  afterAll(() => backend.close());
+  const gate = (name: string, entity: string) =>
+    run(
+      [
+        '--url',
+        backend.url,
+        '--token',
+        't',
+        'gate',
+        name,
+        '--dir',
+        dir,
+        '--entity',
+        `component:default/${entity}`,
+      ],
+      noEnv,
+    );
+
+  it('slo: every SLO keeps at least 25 % of its error budget; no data fails', async () => {
+    expect(await gate('slo', 'healthy')).toMatchObject({
+      code: 0,
+      out: [
+        'PASS slo [ig-ci v1.2.0]: error budget above 25.0% on 2 SLOs (lowest 41.0%)',
+      ],
+    });
+    expect(await gate('slo', 'burning')).toMatchObject({
+      code: 1,
+      err: [
+        'FAIL slo [ig-ci v1.2.0]: availability: error budget 12.0% left, below 25.0%',
+        '  latency: no data (no-data)',
+      ],
+    });
+  });
+
+  it('cost: unit cost within the guardrail', async () => {
+    expect((await gate('cost', 'healthy')).out).toEqual([
+      'PASS cost [ig-ci v1.2.0]: unit cost 0.0123 USD per 1000 requests, guardrail 0.02: within',
+    ]);
+    expect(await gate('cost', 'burning')).toMatchObject({
+      code: 1,
+      err: [
+        'FAIL cost [ig-ci v1.2.0]: unit cost 0.0300 USD per 1000 requests, guardrail 0.02: over by 50.0%',
+      ],
+    });
+  });
+
+  it('chaos: the last experiment at most 14 days old; an unknown entity is an error', async () => {
+    expect((await gate('chaos', 'healthy')).code).toBe(0);
+    expect((await gate('chaos', 'burning')).err[0]).toMatch(
+      /^FAIL chaos \[ig-ci v1\.2\.0\]: last chaos experiment 20 days ago, more than 14$/,
+    );
+    expect(await gate('chaos', 'nope')).toMatchObject({
+      code: 2,
+      err: [
+        'ERROR chaos [ig-ci v1.2.0]: 404 /api/conductor/evidence/component/default/nope not found',
+      ],
+    });
   });
 });
