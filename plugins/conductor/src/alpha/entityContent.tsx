@@ -75,6 +75,7 @@ export const entityComponentsContent = EntityContentBlueprint.make({
 export const entityOverviewCard = EntityCardBlueprint.make({
   name: 'overview',
   params: {
+    type: 'info',
     filter: componentsAndApis,
     loader: () =>
       import('../overview/OverviewCard').then(m => <m.OverviewCard />),

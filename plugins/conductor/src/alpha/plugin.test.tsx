@@ -1,11 +1,12 @@
 import { coreApis, createFrontendPlugin } from '@backstage/frontend-plugin-api';
-import { renderTestApp } from '@backstage/frontend-test-utils';
+import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
 import { screen, waitFor } from '@testing-library/react';
 import { complianceApiRef } from '../compliance/api';
 import { readinessApiRef } from '../readiness/api';
 import { conductorPages } from './pages';
 
 const apis = [
+  mockApis.permission(),
   [
     complianceApiRef,
     {
@@ -57,6 +58,7 @@ describe('the Conductor page', () => {
         ).toMatchObject({ pathname: to, search: '?team=payments' }),
       );
     },
+    20_000,
   );
 
   it('shows the capabilities as tabs of one page', async () => {
@@ -72,5 +74,5 @@ describe('the Conductor page', () => {
       'href',
       '/conductor/readiness',
     );
-  });
+  }, 20_000);
 });

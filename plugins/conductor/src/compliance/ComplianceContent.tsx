@@ -231,12 +231,11 @@ export function ComplianceContent() {
             label="controls"
             columns={[
               'Status',
-              'Control',
+              { title: 'Control', wrap: true, minWidth: 180 },
               'Severity',
-              { title: 'Why', wrap: true },
+              { title: 'Why', wrap: true, minWidth: 260 },
               'Since',
               'Fix',
-              '',
             ]}
             rows={results.map(r => {
               const exemption = exemptionOf(r.controlId);
@@ -273,15 +272,19 @@ export function ComplianceContent() {
                     )}
                   </>,
                   <Age at={r.since} />,
-                  r.remediation ?? '',
-                  <ExemptionAction
-                    status={r.status}
-                    pending={pendingFor(r.controlId)}
-                    entityRef={entityRef}
-                    controlId={r.controlId}
-                    controlTitle={control?.title}
-                    onDone={retry}
-                  />,
+                  <>
+                    {r.remediation && (
+                      <Typography variant="body2">{r.remediation}</Typography>
+                    )}
+                    <ExemptionAction
+                      status={r.status}
+                      pending={pendingFor(r.controlId)}
+                      entityRef={entityRef}
+                      controlId={r.controlId}
+                      controlTitle={control?.title}
+                      onDone={retry}
+                    />
+                  </>,
                 ],
               };
             })}

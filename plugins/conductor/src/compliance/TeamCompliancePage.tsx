@@ -176,38 +176,49 @@ export function TeamCompliancePage() {
                 <Typography variant="h6">
                   Controls that flipped ({changes.value.flips.length})
                 </Typography>
-                <DataTable
-                  label="flipped controls"
-                  columns={[
-                    'Entity',
-                    'Control',
-                    'Was',
-                    'Now',
-                    { title: 'Facts behind it', wrap: true },
-                  ]}
-                  rows={changes.value.flips.map(f => ({
-                    key: `${f.entityRef}|${f.controlId}`,
-                    cells: [
-                      <EntityLink entityRef={f.entityRef} tab="compliance" />,
-                      <ControlName
-                        id={f.controlId}
-                        control={controls?.get(f.controlId)}
-                      />,
-                      f.previousStatus,
-                      f.status,
-                      f.changedFacts?.join(', ') ||
-                        '(no fact changed: the control or an exemption did)',
-                    ],
-                  }))}
-                />
+                {changes.value.flips.length === 0 && (
+                  <Typography variant="body2">
+                    No control changed status.
+                  </Typography>
+                )}
+                {changes.value.flips.length > 0 && (
+                  <DataTable
+                    label="flipped controls"
+                    columns={[
+                      'Entity',
+                      'Control',
+                      'Was',
+                      'Now',
+                      { title: 'Facts behind it', wrap: true },
+                    ]}
+                    rows={changes.value.flips.map(f => ({
+                      key: `${f.entityRef}|${f.controlId}`,
+                      cells: [
+                        <EntityLink entityRef={f.entityRef} tab="compliance" />,
+                        <ControlName
+                          id={f.controlId}
+                          control={controls?.get(f.controlId)}
+                        />,
+                        f.previousStatus,
+                        f.status,
+                        f.changedFacts?.join(', ') ||
+                          '(no fact changed: the control or an exemption did)',
+                      ],
+                    }))}
+                  />
+                )}
                 <Typography variant="h6" sx={{ mt: 2 }}>
                   Facts that changed ({changes.value.factChanges.length})
                 </Typography>
-                <FactChangesTable
-                  changes={changes.value.factChanges}
-                  showEntity
-                  label="fact changes"
-                />
+                {changes.value.factChanges.length === 0 ? (
+                  <Typography variant="body2">No fact changed.</Typography>
+                ) : (
+                  <FactChangesTable
+                    changes={changes.value.factChanges}
+                    showEntity
+                    label="fact changes"
+                  />
+                )}
                 {changes.value.truncated && (
                   <Typography variant="caption">
                     Showing the first 500 of each.

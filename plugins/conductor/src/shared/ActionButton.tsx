@@ -69,6 +69,7 @@ export function ActionButton(
     <Box component="span" sx={{ display: 'inline-block', mr: 1, mb: 1 }}>
       <Button
         size="small"
+        sx={{ textTransform: 'none', whiteSpace: 'nowrap' }}
         variant={props.variant ?? 'outlined'}
         color={props.color ?? 'primary'}
         disabled={running}

@@ -16,6 +16,8 @@ export interface DataTableColumn {
    * words never break ("medi um"); the table scrolls sideways instead.
    */
   wrap?: boolean;
+  /** The narrowest a `wrap` column gets, in pixels (240 unless given). */
+  minWidth?: number;
   /** Numbers read best right-aligned. */
   numeric?: boolean;
   /** Whether clicking the title sorts by this column (rows need `sortValues`). */
@@ -74,7 +76,11 @@ export function DataTable(props: {
   }, [rows, sort]);
   const cellSx = (c: DataTableColumn) =>
     c.wrap
-      ? { minWidth: 240, whiteSpace: 'normal', wordBreak: 'normal' as const }
+      ? {
+          minWidth: c.minWidth ?? 240,
+          whiteSpace: 'normal',
+          wordBreak: 'normal' as const,
+        }
       : { whiteSpace: 'nowrap' as const };
   return (
     <Box sx={{ overflowX: 'auto', width: '100%' }}>

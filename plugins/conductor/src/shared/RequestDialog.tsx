@@ -85,7 +85,12 @@ export function RequestDialog(props: {
   };
   return (
     <>
-      <Button size="small" variant="outlined" onClick={() => setOpen(true)}>
+      <Button
+        size="small"
+        variant="outlined"
+        sx={{ textTransform: 'none', whiteSpace: 'nowrap', mt: 0.5 }}
+        onClick={() => setOpen(true)}
+      >
         {props.buttonLabel}
       </Button>
       <Dialog open={open} onClose={close} fullWidth maxWidth="sm">
