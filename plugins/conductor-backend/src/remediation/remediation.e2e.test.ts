@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
 import { runConductor } from '@internal/conductor-cli/src/program';
 import request from 'supertest';
 import { CI_TOKEN, startConductor } from '../__testUtils__';
