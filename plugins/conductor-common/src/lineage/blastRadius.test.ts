@@ -344,6 +344,31 @@ describe('blast radius on the demo APIs', () => {
     ]);
   });
 
+  it('an operation using a type the new schema removed is impacted, naming the type', async () => {
+    const base = loadSchema(demoApiSdl('orders-graphql'), 'base.graphql');
+    const head = loadSchema(
+      demoApiSdl('orders-graphql')
+        .replace(
+          '  placeOrder(input: PlaceOrderInput!): Order!\n',
+          '  placeOrder(tenantId: ID!): Order!\n',
+        )
+        .replace(/input PlaceOrderInput \{[^}]*\}\n/, ''),
+      'head.graphql',
+    );
+    const r = await computeBlastRadius({
+      base,
+      head,
+      operations: demoOperations('orders-graphql'),
+    });
+    const placeOrder = r.impactedOperations.find(
+      o => o.operationName === 'PlaceOrder',
+    )!;
+    expect(placeOrder.errors).toContain(
+      '1:29: Unknown type "PlaceOrderInput".',
+    );
+    expect(placeOrder.changes).toContain('PlaceOrderInput');
+  });
+
   it('the markdown comment has the summary, impacted list and checklist', async () => {
     const md = formatBlastRadiusMarkdown(
       await radius('orders-graphql', 'orders-line-items.graphql'),
