@@ -71,7 +71,7 @@ export const entityComponentsContent = EntityContentBlueprint.make({
   },
 });
 
-/** The Conductor card on the Overview of components and APIs. @alpha */
+/** The Conductor card on the Overview of components and APIs, beside About. @alpha */
 export const entityOverviewCard = EntityCardBlueprint.make({
   name: 'overview',
   params: {
