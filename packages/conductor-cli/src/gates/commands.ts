@@ -239,23 +239,38 @@ export function registerCiCommands(program: Command, cli: CliContext) {
       '--entity <ref>',
       'the component, e.g. component:default/orders-api',
     )
-    .requiredOption('--version <version>', 'a released version, e.g. v1.1.0')
+    .option(
+      '--version <version>',
+      'a released version, e.g. v1.1.0 (write --version=v1.1.0: a bare --version is the program-wide one)',
+    )
+    .option('--to <version>', 'the same as --version')
     .option(
       '--manifest <file>',
       'CI library manifest (env CONDUCTOR_CI_MANIFEST; default ci/manifest.json)',
     )
     .action(
-      async (opts: { entity: string; version: string; manifest?: string }) => {
+      async (opts: {
+        entity: string;
+        version?: string;
+        to?: string;
+        manifest?: string;
+      }) => {
+        const version = opts.version ?? opts.to;
+        if (!version)
+          throw new ConductorRequestError(
+            0,
+            'missing input --version: the released version to pin, e.g. --version=v1.1.0',
+          );
         let manifest;
         try {
           manifest = loadManifest(manifestPath(opts.manifest));
         } catch (e) {
           throw new ConductorRequestError(0, (e as Error).message);
         }
-        if (!findVersion(manifest, opts.version))
+        if (!findVersion(manifest, version))
           throw new ConductorRequestError(
             0,
-            `--version ${opts.version}: not a released version of ${
+            `--version ${version}: not a released version of ${
               manifest.library
             }; released: ${manifest.versions.map(v => v.version).join(', ')}`,
           );
@@ -264,7 +279,7 @@ export function registerCiCommands(program: Command, cli: CliContext) {
           '/federation/pin',
           {
             entityRef: opts.entity,
-            version: opts.version,
+            version,
           },
         );
         if (cli.global().json) cli.io.out(JSON.stringify(res, null, 2));

@@ -19,6 +19,9 @@ import path from 'node:path';
 import request from 'supertest';
 import { CI_TOKEN, componentEntity, startConductor } from '../__testUtils__';
 
+// Git, npm and a backend start on a shared 2-core machine.
+jest.setTimeout(120_000);
+
 const ROOT = path.resolve(__dirname, '../../../..');
 const parsed = parseCiManifest(
   fs.readFileSync(path.join(ROOT, 'ci/manifest.json'), 'utf8'),

@@ -15,6 +15,9 @@ import { QUIET_SCHEDULES, serveFolder, startConductor } from '../__testUtils__';
 import { BOT_EMAIL } from '../remediation/git';
 import { PIN_BRANCH } from './FederationPins';
 
+// Git, npm and a backend start on a shared 2-core machine.
+jest.setTimeout(120_000);
+
 const ROOT = path.resolve(__dirname, '../../../..');
 const later = QUIET_SCHEDULES.compliance.schedule;
 const service = { Authorization: mockCredentials.service.header() };
@@ -352,8 +355,7 @@ describe('federation board', () => {
         'pin',
         '--entity',
         'component:default/refund-worker',
-        '--version',
-        'v2.0.0',
+        '--version=v2.0.0',
       ),
     ).toEqual({
       code: 2,
@@ -367,8 +369,7 @@ describe('federation board', () => {
       'pin',
       '--entity',
       'component:default/refund-worker',
-      '--version',
-      'v1.2.0',
+      '--version=v1.2.0',
     );
     expect(up).toEqual({
       code: 0,
@@ -402,7 +403,7 @@ describe('federation board', () => {
       'pin',
       '--entity',
       'component:default/refund-worker',
-      '--version',
+      '--to',
       'v1.1.0',
     );
     expect(again.code).toBe(2);
