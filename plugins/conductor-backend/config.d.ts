@@ -22,6 +22,12 @@ export interface Config {
     remediation?: {
       /** Controls catalog files; default: conductor.compliance.catalogFiles. */
       catalogFiles?: string[];
+      /**
+       * `repository` (default): one pull request per repository holding all
+       * its fixes; `control`: one per repository and control (raise
+       * limits.openPerRepository with it).
+       */
+      grouping?: 'repository' | 'control';
       /** Run the bot after each nightly compliance run. Default true. */
       afterNightly?: boolean;
       /**
@@ -186,6 +192,12 @@ export interface Config {
       };
       /** How long an answer of Prometheus is reused. Default 30. */
       cacheTtlSeconds?: number;
+      /**
+       * Most SLOs asked in one query. A board asks one query per window for
+       * up to this many SLOs; larger boards send several side by side
+       * (Prometheus runs each query on one core). Default 50.
+       */
+      batchSize?: number;
       /** Directory relative SLO file annotations (conductor.io/slo-file) are read from. */
       definitionsDir?: string;
       /** Window of Sloth files and SLAs, which carry none: 28 or 30. Default 30. */

@@ -134,6 +134,7 @@ describe.each(databases.eachSupportedId())(
     const make = async (
       entities: Entity[],
       options: {
+        grouping?: 'control';
         perHour?: number;
         github?: ReturnType<typeof recordedGitHub>;
         rules?: RepositoryRule[];
@@ -165,7 +166,11 @@ describe.each(databases.eachSupportedId())(
           ),
         },
         resolveTarget: e => resolveTarget(e, rules, []),
-        limits: { perHour: options.perHour ?? 10, openPerRepository: 1 },
+        limits: {
+          perHour: options.perHour ?? 10,
+          openPerRepository: options.grouping ? 5 : 1,
+        },
+        grouping: options.grouping,
         logger: mockServices.logger.mock(),
         now: () => now,
       });
@@ -290,6 +295,46 @@ describe.each(databases.eachSupportedId())(
         e => e.kind === 'failed',
       );
       expect(failed).toHaveLength(3);
+    });
+
+    it('opens one change request per control when grouped by control', async () => {
+      const bare = createBareRepository(root, 'orders-api', {
+        'catalog-info.yaml': catalogFile('orders-api'),
+      });
+      const { service } = await make([component('orders-api', 'orders-api')], {
+        grouping: 'control',
+      });
+      const results = await service.run({
+        controls: ['OWN-CODEOWNERS-01', 'OPS-ALERTS-01'],
+      });
+      // In the controls catalog's order.
+      expect(
+        results.map(r => [
+          r.outcome,
+          r.changeRequest?.branch,
+          r.changeRequest?.title,
+        ]),
+      ).toEqual([
+        [
+          'opened',
+          'conductor/remediate-own-codeowners-01',
+          'Conductor: fix OWN-CODEOWNERS-01 of orders-api',
+        ],
+        [
+          'opened',
+          'conductor/remediate-ops-alerts-01',
+          'Conductor: fix OPS-ALERTS-01 of orders-api',
+        ],
+      ]);
+      expect(
+        personGit(root, '--git-dir', bare, 'branch', '--list')
+          .split('\n')
+          .map(b => b.trim()),
+      ).toEqual([
+        'conductor/remediate-ops-alerts-01',
+        'conductor/remediate-own-codeowners-01',
+        '* main',
+      ]);
     });
 
     it('keeps to the hourly limit', async () => {

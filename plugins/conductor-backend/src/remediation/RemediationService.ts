@@ -45,6 +45,11 @@ export interface RemediationServiceOptions {
   providers: Record<RepositoryTarget['provider'], ChangeRequestProvider>;
   resolveTarget: (entity: Entity) => RepositoryTarget | undefined;
   limits: RemediationLimits;
+  /**
+   * `repository` (default): one change request per repository holding all
+   * its fixes; `control`: one per repository and control.
+   */
+  grouping?: 'repository' | 'control';
   /** Bot-wide recipe parameters: recipe -> name -> value. */
   defaults?: Record<string, Record<string, string>>;
   logger: LoggerService;
@@ -100,7 +105,26 @@ export class RemediationService {
       if (seen.has(target.repository)) continue;
       seen.add(target.repository);
       try {
-        results.push(await this.runRepository(entity, target, req));
+        if (this.o.grouping === 'control' && !req.dryRun) {
+          // Plan once, then one change request per fixable control.
+          const planned = await this.runRepository(entity, target, {
+            ...req,
+            dryRun: true,
+          });
+          const fixable = planned.fixes
+            .filter(f => f.status === 'fixed')
+            .map(f => f.controlId);
+          if (!fixable.length) results.push(planned);
+          for (const controlId of fixable)
+            results.push(
+              await this.runRepository(
+                entity,
+                target,
+                { controls: [controlId] },
+                controlId,
+              ),
+            );
+        } else results.push(await this.runRepository(entity, target, req));
       } catch (e) {
         const message = (e as Error).message;
         this.o.logger.warn(
@@ -135,12 +159,13 @@ export class RemediationService {
     entity: Entity,
     target: RepositoryTarget,
     req: { controls?: string[]; dryRun?: boolean },
+    group?: string,
   ): Promise<RepositoryRunResult> {
     const entityRef = stringifyEntityRef(entity);
     const team = this.team(entityRef);
     const provider = this.o.providers[target.provider];
-    const branch = remediationBranch();
-    const title = remediationTitle(entity.metadata.name);
+    const branch = remediationBranch(group);
+    const title = remediationTitle(entity.metadata.name, group);
     const result = (
       outcome: RepositoryRunResult['outcome'],
       message: string,
@@ -267,7 +292,7 @@ export class RemediationService {
       if (req.dryRun)
         return result('planned', `would fix ${fixed.join(', ')}`, plan);
 
-      const body = remediationBody(plan);
+      const body = remediationBody(plan, group);
       const head = await remoteHead(checkout, branch);
       const known = open?.headSha ?? existing?.headSha;
       if (head && head !== known)

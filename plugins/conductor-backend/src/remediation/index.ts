@@ -111,6 +111,10 @@ export async function createRemediationCapability(
         ) ?? 1,
     },
     defaults,
+    grouping:
+      config.getOptionalString('conductor.remediation.grouping') === 'control'
+        ? 'control'
+        : 'repository',
     logger: logger.child({ capability: 'remediation' }),
     now: deps.now,
   });

@@ -18,7 +18,7 @@ export function remediationTitle(
 ): string {
   return group === DEFAULT_GROUP
     ? `Conductor: fix failing compliance controls of ${componentName}`
-    : `Conductor: fix ${group} controls of ${componentName}`;
+    : `Conductor: fix ${group} of ${componentName}`;
 }
 
 /**
