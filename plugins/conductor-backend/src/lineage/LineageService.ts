@@ -11,6 +11,8 @@ import {
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   BlastRadiusRequest,
+  ContractBlastRadiusRequest,
+  ContractBlastRadiusResponse,
   BlastRadiusResponse,
   LineageEdge,
   LineageGraphResponse,
@@ -24,10 +26,12 @@ import {
   PushOperationsRequest,
   PushOperationsResponse,
   computeBlastRadius,
+  diffContractSchemas,
   lineageIds,
   lineageLabel,
   lineageNodeKind,
   loadSchema,
+  mitigationFor,
   operationCoordinates,
   parseOperations,
   schemaTypeMembers,
@@ -725,6 +729,123 @@ export class LineageService {
           }
         : {}),
       reached,
+    };
+  }
+
+  /**
+   * The blast radius of a new version of a data contract: its property
+   * changes graded, mapped to the fields of the GraphQL types that conform
+   * to it, and walked to the operations reading them, their services and
+   * tenants; plus the resolvers reading or writing the contract.
+   */
+  async contractBlastRadius(
+    req: ContractBlastRadiusRequest,
+  ): Promise<ContractBlastRadiusResponse> {
+    if (lineageNodeKind(req.contract) !== 'contract')
+      throw new InputError(
+        `contract: ${req.contract} is not a contract id such as Contract:Asset@v2`,
+      );
+    for (const key of ['baseSchema', 'headSchema'] as const) {
+      const problem = this.jsonSchemaProblem(req[key]);
+      if (problem)
+        throw new InputError(`${key}: not a valid JSON Schema: ${problem}`);
+    }
+    const index = await this.index();
+    if (!index.has(req.contract))
+      throw new NotFoundError(`${req.contract} is not in the lineage graph`);
+    const limits = { budgetMs: this.deps.settings.budgetMs };
+    const around = index.walk([req.contract], {
+      ...limits,
+      maxDepth: 1,
+      undirected: true,
+    });
+    const types = around.edges
+      .filter(e => e.type === 'conformsTo' && e.from === req.contract)
+      .map(e => e.to);
+    const readers = index
+      .walk(
+        around.edges
+          .filter(
+            e =>
+              (e.type === 'reads' || e.type === 'writes') &&
+              e.to === req.contract,
+          )
+          .map(e => e.from),
+        { ...limits, maxDepth: 1, collectEdges: false },
+      )
+      .nodes.map(n => n.id);
+    let partial = around.partial && around.partialReason !== 'depth';
+    const kinds = (ids: string[], kind: string) =>
+      [...new Set(ids.filter(id => lineageNodeKind(id) === kind))].sort();
+    const maxServices = req.maxServices ?? this.deps.settings.maxServices;
+    const MITIGATION_AS: Record<string, string> = {
+      PROPERTY_REMOVED: 'FIELD_REMOVED',
+      ENUM_VALUE_REMOVED: 'ENUM_VALUE_REMOVED',
+      PROPERTY_TYPE_CHANGED: 'FIELD_TYPE_CHANGED',
+      PROPERTY_BECAME_REQUIRED: 'FIELD_ARGUMENT_ADDED',
+      PROPERTY_ADDED: 'FIELD_ARGUMENT_ADDED',
+    };
+    const changes = diffContractSchemas(req.baseSchema, req.headSchema).map(
+      c => {
+        const top = c.path.split('.')[0];
+        const fields = types
+          .map(t => `${t}.${top}`)
+          .filter(id => index.has(id));
+        const walk =
+          c.criticality === 'safe' || !fields.length
+            ? undefined
+            : index.walk(fields, {
+                ...limits,
+                maxDepth: this.deps.settings.maxDepth,
+                collectEdges: false,
+                stopAt: ['service', 'client', 'api', 'system'],
+              });
+        if (walk?.partial && walk.partialReason !== 'depth') partial = true;
+        const ids = walk?.nodes.map(n => n.id) ?? [];
+        const operations = kinds(ids, 'operation');
+        const services = [...kinds(ids, 'service'), ...kinds(ids, 'client')];
+        return {
+          ...c,
+          fields,
+          operations,
+          services,
+          tenants: kinds(ids, 'tenant').map(t => t.slice('Tenant:'.length)),
+          mitigation: mitigationFor(
+            {
+              type: MITIGATION_AS[c.type] ?? c.type,
+              path: c.path,
+              criticality: c.criticality,
+            },
+            services.map(lineageLabel),
+            operations,
+          ),
+        };
+      },
+    );
+    const reasons = changes
+      .filter(
+        c => c.criticality === 'breaking' && c.services.length > maxServices,
+      )
+      .map(
+        c =>
+          `${c.path}: ${c.type} reaches ${c.services.length} service(s), more than ${maxServices}, without a recorded mitigation`,
+      );
+    const all = (k: 'operations' | 'services' | 'tenants') =>
+      [...new Set(changes.flatMap(c => c[k]))].sort();
+    return {
+      contract: req.contract,
+      types,
+      changes,
+      operations: all('operations'),
+      services: all('services'),
+      tenants: all('tenants'),
+      reached: readers
+        .filter(id =>
+          ['resolver', 'policy', 'test'].includes(lineageNodeKind(id) ?? ''),
+        )
+        .sort(),
+      partial,
+      gate: { maxServices, failed: reasons.length > 0, reasons },
     };
   }
 

@@ -272,6 +272,66 @@ describe('lineage through the conductor plugin', () => {
     expect(day.body.tenants).toEqual(['acme']);
   });
 
+  it('a new contract version: the fields exposing a changed property, the operations reading them, services and tenants', async () => {
+    const v2 = JSON.parse(
+      fs.readFileSync(
+        path.join(LINEAGE, 'contracts', 'asset.v2.schema.json'),
+        'utf8',
+      ),
+    );
+    const v3 = JSON.parse(JSON.stringify(v2));
+    delete v3.properties.name;
+    v3.required = ['id', 'owner'];
+    const res = await request(conductor.server)
+      .post('/api/conductor/lineage/contract-blast-radius')
+      .set(auth)
+      .send({ contract: 'Contract:Asset@v2', baseSchema: v2, headSchema: v3 })
+      .expect(200);
+    expect(res.body.types).toEqual(['GraphQL:reports-graphql/Asset']);
+    expect(
+      res.body.changes.map((c: any) => [
+        c.type,
+        c.path,
+        c.criticality,
+        c.fields,
+      ]),
+    ).toEqual([
+      [
+        'PROPERTY_REMOVED',
+        'name',
+        'breaking',
+        ['GraphQL:reports-graphql/Asset.name'],
+      ],
+    ]);
+    expect(res.body.operations).toEqual([
+      'Operation:reports-graphql/export-worker/MonthlyExport.graphql',
+    ]);
+    expect(res.body.services).toEqual(['component:default/export-worker']);
+    expect(res.body.tenants).toEqual(['globex', 'initech']);
+    expect(res.body.reached).toEqual([
+      'Policy:tenant-isolation',
+      'Resolver:reports-graphql/Query.assets',
+      'Test:asset-contract-test',
+    ]);
+    expect(res.body.changes[0].mitigation.map((m: any) => m.kind)).toEqual([
+      'deprecation-window',
+      'waves',
+    ]);
+    expect(res.body.gate.failed).toBe(true);
+    const bad = await request(conductor.server)
+      .post('/api/conductor/lineage/contract-blast-radius')
+      .set(auth)
+      .send({
+        contract: 'Contract:Asset@v2',
+        baseSchema: v2,
+        headSchema: { type: 'objekt' },
+      })
+      .expect(400);
+    expect(bad.body.error.message).toMatch(
+      /^headSchema: not a valid JSON Schema: /,
+    );
+  });
+
   it('the CLI asks the backend for an entity, and pushes operations CI registers', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lineage-push-'));
     fs.writeFileSync(

@@ -54,6 +54,15 @@ const pushOperationsBody = z
   })
   .strict();
 
+const contractBody = z
+  .object({
+    contract: z.string().min(3).max(512),
+    baseSchema: z.record(z.unknown()),
+    headSchema: z.record(z.unknown()),
+    maxServices: z.number().int().min(0).optional(),
+  })
+  .strict();
+
 const graphQuery = z.object({
   depth: z.coerce.number().int().min(1).max(6).default(2),
   maxNodes: z.coerce.number().int().min(1).max(2000).optional(),
@@ -129,6 +138,20 @@ export function createLineageRouter(deps: {
       body.entityRef,
     );
     res.json(await lineage.blastRadius(body, credentials));
+  });
+
+  router.post('/contract-blast-radius', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const body = parseBody(contractBody, req.body);
+    await requirePermission(
+      permissions,
+      credentials,
+      conductorLineageExportPermission,
+      'Not allowed to read the lineage graph',
+    );
+    res.json(await lineage.contractBlastRadius(body));
   });
 
   router.post('/operations', async (req, res) => {

@@ -1,4 +1,5 @@
-import { BlastRadiusReport } from './blastRadius';
+import { BlastRadiusReport, MitigationKind } from './blastRadius';
+import { ContractChange } from './contractDiff';
 import { LineageEdge, LineageNode } from './model';
 
 /** `GET /lineage/graph/:kind/:ns/:name?depth=&maxNodes=` @public */
@@ -95,4 +96,41 @@ export interface LineageChangeEvent {
   edge: LineageEdge;
   /** What made it: `ingest`, `ci:<subject>`, `snapshot`. */
   source: string;
+}
+
+/** `POST /lineage/contract-blast-radius`: a new version of a data contract. @public */
+export interface ContractBlastRadiusRequest {
+  /** The contract node, e.g. `Contract:Asset@v2`. */
+  contract: string;
+  /** The contract's JSON Schema as it is. */
+  baseSchema: Record<string, unknown>;
+  /** The JSON Schema of the new version. */
+  headSchema: Record<string, unknown>;
+  /** Default `conductor.lineage.maxServices`. */
+  maxServices?: number;
+}
+
+/** @public */
+export interface ContractBlastRadiusResponse {
+  contract: string;
+  /** GraphQL types that conform to the contract. */
+  types: string[];
+  changes: Array<
+    ContractChange & {
+      /** GraphQL fields exposing the property. */
+      fields: string[];
+      operations: string[];
+      services: string[];
+      tenants: string[];
+      mitigation: Array<{ kind: MitigationKind; step: string }>;
+    }
+  >;
+  /** Operations that read a changed property (a contract change is judged by use, not validation). */
+  operations: string[];
+  services: string[];
+  tenants: string[];
+  /** Resolvers reading or writing the contract, with their policies and tests. */
+  reached: string[];
+  partial: boolean;
+  gate: { maxServices: number; failed: boolean; reasons: string[] };
 }

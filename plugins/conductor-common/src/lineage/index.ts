@@ -6,3 +6,4 @@ export * from './blastRadius';
 export * from './markdown';
 export * from './api';
 export * from './permissions';
+export * from './contractDiff';
