@@ -24,8 +24,12 @@ type Schema = {
   enum?: unknown[];
 };
 
-const typeOf = (s: Schema) =>
-  JSON.stringify(s.type ?? (s.enum ? 'enum' : s.properties ? 'object' : 'any'));
+/** The declared type; an enum or an object without `type` counts as its kind. */
+function typeOf(s: Schema): string {
+  if (s.type !== undefined) return JSON.stringify(s.type);
+  if (s.enum) return '"enum"';
+  return s.properties ? '"object"' : '"any"';
+}
 
 /**
  * The differences between two versions of a contract, property by property
