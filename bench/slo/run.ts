@@ -89,7 +89,12 @@ const median = (xs: number[]) =>
 
 async function measure(
   label: string,
-  options: { owner: (i: number) => string; teamRef: string; naive: boolean },
+  options: {
+    owner: (i: number) => string;
+    teamRef: string;
+    naive: boolean;
+    batchSize?: number;
+  },
   prometheusUrl: string,
 ) {
   const entities: Entity[] = [];
@@ -116,6 +121,7 @@ async function measure(
     slo: {
       prometheus: { url: prometheusUrl, timeoutMs: 60_000 },
       cacheTtlSeconds: 600,
+      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
       cost: {
         query: 'sum by (service) (rate(cloud_cost_dollars_total[1h]))',
         requestsQuery: 'sum by (service) (rate(http_requests_total[1h]))',
@@ -219,12 +225,18 @@ async function main() {
       { ...allBoard, naive: true },
       prometheus.url,
     );
+    const e = await measure(
+      `all ${SERVICES}, one query per window`,
+      { ...allBoard, naive: false, batchSize: SERVICES },
+      prometheus.url,
+    );
     if (JSON.stringify(a.sample) !== JSON.stringify(b.sample))
       throw new Error('batched and naive boards disagree');
     console.log('');
     for (const [x, y, what] of [
       [a, b, 'team of 50'],
       [c, d, `all ${SERVICES}`],
+      [e, d, `all ${SERVICES} in one query per window`],
     ] as const) {
       console.log(
         `${what}: naive / batched = ${(y.cold / x.cold).toFixed(

@@ -11,6 +11,7 @@ import path from 'node:path';
 import {
   CounterSeries,
   startPrometheus,
+  timestamps,
   writeOpenMetrics,
 } from '../../plugins/conductor-backend/src/slo/traffic';
 
@@ -144,18 +145,12 @@ async function main() {
   const files = writeOpenMetrics(path.join(dir, 'openmetrics'), series, span);
 
   // The live exporter continues each counter from its last written value.
+  const ts = timestamps(span);
   const values = series.map(s => {
     let v = 0;
-    let prev = span.start;
-    for (
-      let t = span.start;
-      t <= span.end;
-      t += t >= span.fineFrom ? span.fineStep : span.step
-    ) {
-      if (t > span.start) v += s.ratePerSecond(t) * (t - prev);
-      prev = t;
-    }
-    return { v: Number(v.toFixed(6)), t: prev };
+    for (let i = 1; i < ts.length; i++)
+      v += s.ratePerSecond(ts[i]) * (ts[i] - ts[i - 1]);
+    return { v: Number(v.toFixed(6)), t: ts[ts.length - 1] };
   });
   const exporter = http.createServer((_req, res) => {
     const now = Date.now() / 1000;

@@ -198,6 +198,12 @@ export interface Config {
        * (Prometheus runs each query on one core). Default 50.
        */
       batchSize?: number;
+      /**
+       * Most SLOs asked in one query. A board asks one query per window for
+       * up to this many SLOs; larger boards send several side by side
+       * (Prometheus runs each query on one core). Default 50.
+       */
+      batchSize?: number;
       /** Directory relative SLO file annotations (conductor.io/slo-file) are read from. */
       definitionsDir?: string;
       /** Window of Sloth files and SLAs, which carry none: 28 or 30. Default 30. */

@@ -105,6 +105,8 @@ export class SloService {
       cacheTtlMs: number;
       /** One query per number instead of batches (the benchmark's baseline). */
       naive?: boolean;
+      /** Most SLOs in one query (default 50); bigger boards send several side by side. */
+      batchSize?: number;
     },
   ) {}
 
@@ -284,9 +286,15 @@ export class SloService {
   ): Promise<Map<string, Answer>> {
     const out = new Map<string, Answer>();
     if (items.length === 0) return out;
-    if (this.deps.naive && items.length > 1) {
+    // Prometheus evaluates one query on one core: past `batchSize` SLOs the
+    // batch is split into queries it can run side by side.
+    const size = this.deps.naive ? 1 : this.deps.batchSize ?? 50;
+    if (items.length > size) {
+      const chunks: Item[][] = [];
+      for (let i = 0; i < items.length; i += size)
+        chunks.push(items.slice(i, i + size));
       const parts = await Promise.all(
-        items.map(i => this.batch([i], exprOf, time)),
+        chunks.map(c => this.batch(c, exprOf, time)),
       );
       for (const p of parts) for (const [k, v] of p) out.set(k, v);
       return out;

@@ -79,6 +79,7 @@ export async function createSloCapability(
     now: deps.now,
     cacheTtlMs,
     naive: deps.naive,
+    batchSize: c?.getOptionalNumber('batchSize'),
   });
   if (!url)
     logger.info(
