@@ -28,6 +28,12 @@ backend.add(
 // golden paths: render create-ig-*, publish:git to a plain git remote,
 // register the component with its SLOs and first evidence
 backend.add(import('@internal/plugin-scaffolder-backend-module-conductor'));
+// publish:git projects are registered as file locations of their checkout
+backend.add(
+  import('@internal/plugin-scaffolder-backend-module-conductor').then(m => ({
+    default: m.catalogModuleGoldenPathLocations,
+  })),
+);
 
 // permissions: Maestro Conductor's policy (roles in docs/security.md)
 backend.add(import('@backstage/plugin-permission-backend'));
