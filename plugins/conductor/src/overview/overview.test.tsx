@@ -107,7 +107,7 @@ describe('the team Conductor tab', () => {
     expect(cells().map(r => r[0])).toEqual(['refund-worker', 'payments-api']);
     await userEvent.click(screen.getByRole('button', { name: 'Readiness' }));
     expect(cells().map(r => r[0])).toEqual(['payments-api', 'refund-worker']);
-  });
+  }, 20_000);
 
   it("reads a system's components through partOf", async () => {
     const filters: unknown[] = [];
