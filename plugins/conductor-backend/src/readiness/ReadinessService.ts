@@ -10,6 +10,7 @@ import {
   ReadinessScore,
   computeReadiness,
   reasonProblem,
+  ReadinessPolicy,
 } from '@internal/plugin-conductor-common';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { assertMayRevoke, assertSecondPerson } from '../shared/approvals';
@@ -68,12 +69,25 @@ export class ReadinessService {
     );
   }
 
+  /**
+   * The policy for an entity: its type's own weights when config gives them
+   * (a website has no chaos experiments), the default weights otherwise.
+   */
+  private policyFor(entityRef: string): ReadinessPolicy {
+    const { policy, weightsByType } = this.deps.settings;
+    const type = this.deps.catalogSnapshot.get(entityRef)?.spec?.type;
+    const weights = typeof type === 'string' ? weightsByType[type] : undefined;
+    return weights
+      ? { ...policy, weights, weightsFor: type as string }
+      : policy;
+  }
+
   private async computeScore(
     entityRef: string,
     now: Date,
   ): Promise<ReadinessScore> {
     const facts = await this.deps.evidence.latest(entityRef);
-    return computeReadiness(entityRef, facts, this.deps.settings.policy, now);
+    return computeReadiness(entityRef, facts, this.policyFor(entityRef), now);
   }
 
   /** Components in the catalog snapshot with their owner. */
@@ -110,7 +124,7 @@ export class ReadinessService {
       score: computeReadiness(
         ref,
         facts.get(ref) ?? [],
-        this.deps.settings.policy,
+        this.policyFor(ref),
         now,
       ),
     }));

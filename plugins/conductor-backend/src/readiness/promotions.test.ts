@@ -214,6 +214,61 @@ describe('promotion gate', () => {
     expect(qa.body).toMatchObject({ allowed: false, threshold: 0.9 });
   });
 
+  it("applies a component type's own weights, saying which parts do not apply", async () => {
+    const site: Entity = {
+      ...entity('shop-web'),
+      spec: { ...entity('shop-web').spec, type: 'website' },
+    };
+    const { server } = await startConductor({
+      entities: [...entities, site],
+      realAuth: true,
+      ciSubject: 'release-pipeline',
+      conductor: {
+        readiness: {
+          weightsByType: {
+            website: { coverage: 0.5, evidence: 0.3, runbooks: 0.2 },
+          },
+        },
+      },
+    });
+    await request(server)
+      .post('/api/conductor/evidence')
+      .set(auth)
+      .send({
+        entityRef: 'component:default/shop-web',
+        facts: [{ name: 'test.coverage', value: 1 }],
+      })
+      .expect(201);
+    const res = await request(server)
+      .post('/api/conductor/promotions/check')
+      .set(auth)
+      .send({
+        entityRef: 'component:default/shop-web',
+        environment: 'production',
+      })
+      .expect(200);
+    const byId = Object.fromEntries(
+      res.body.components.map((c: any) => [c.id, c]),
+    );
+    expect(byId.chaos_recency).toMatchObject({
+      weight: 0,
+      explanation: 'not applicable to website (weight 0)',
+    });
+    expect(byId.coverage).toMatchObject({ weight: 0.5, contribution: 0.5 });
+    // A service keeps the seed's weights.
+    const svc = await request(server)
+      .post('/api/conductor/promotions/check')
+      .set(auth)
+      .send({
+        entityRef: 'component:default/ready-api',
+        environment: 'production',
+      })
+      .expect(200);
+    expect(
+      svc.body.components.find((c: any) => c.id === 'chaos_recency').weight,
+    ).toBe(0.1);
+  });
+
   it('answers malformed requests with 400 naming the field, and unauthenticated ones with 401', async () => {
     const server = await startWithRealAuth();
     const bad = await request(server)

@@ -14,6 +14,8 @@ export interface ReadinessSettings {
   defaultThreshold: number;
   /** The longest a break-glass override may run (`overrides.maxHours`, default 72). */
   maxOverrideHours: number;
+  /** Weights of a component type (`spec.type`) when it has its own. */
+  weightsByType: Record<string, ReadinessPolicy['weights']>;
 }
 
 function positive(config: Config, key: string, fallback: number): number {
@@ -38,6 +40,7 @@ export function readReadinessSettings(root: Config): ReadinessSettings {
       thresholds: { production: 0.9 },
       defaultThreshold: 0.9,
       maxOverrideHours: 72,
+      weightsByType: {},
     };
   }
   const weights = validateReadinessWeights(
@@ -83,5 +86,15 @@ export function readReadinessSettings(root: Config): ReadinessSettings {
     thresholds,
     defaultThreshold: thresholds.production,
     maxOverrideHours: positive(config, 'overrides.maxHours', 72),
+    weightsByType: Object.fromEntries(
+      (config.getOptionalConfig('weightsByType')?.keys() ?? []).map(type => [
+        type,
+        validateReadinessWeights(
+          config.getOptional<Record<string, unknown>>(`weightsByType.${type}`),
+          DEFAULT_READINESS_POLICY.weights,
+          `conductor.readiness.weightsByType.${type}`,
+        ),
+      ]),
+    ),
   };
 }

@@ -41,8 +41,8 @@ const lower = (s: string) => s.toLocaleLowerCase('en-US');
 export class DefaultCatalogSnapshot implements CatalogSnapshot {
   private byRef = new Map<string, Entity>();
   private all: Entity[] = [];
-  /** Owners learnt from lookups of refs the snapshot did not hold. */
-  private looked = new Map<string, string | undefined>();
+  /** Entities learnt from lookups of refs the snapshot did not hold. */
+  private looked = new Map<string, Entity>();
   private built = false;
   private refreshing?: Promise<number>;
 
@@ -91,27 +91,25 @@ export class DefaultCatalogSnapshot implements CatalogSnapshot {
   }
 
   get(entityRef: string): Entity | undefined {
-    return this.byRef.get(lower(entityRef));
+    const ref = lower(entityRef);
+    return this.byRef.get(ref) ?? this.looked.get(ref);
   }
 
   ownerOf(entityRef: string): string | undefined {
     const entity = this.get(entityRef);
-    return entity ? ownerOf(entity) : this.looked.get(lower(entityRef));
+    return entity ? ownerOf(entity) : undefined;
   }
 
   async lookup(
     entityRef: string,
   ): Promise<{ exists: boolean; owner?: string }> {
     const ref = lower(entityRef);
-    const known = this.byRef.get(ref);
+    const known = this.get(ref);
     if (known) return { exists: true, owner: ownerOf(known) };
-    if (this.looked.has(ref))
-      return { exists: true, owner: this.looked.get(ref) };
     const entity = await this.fetchFromCatalog(ref);
     if (!entity) return { exists: false };
-    const owner = ownerOf(entity);
-    this.looked.set(ref, owner);
-    return { exists: true, owner };
+    this.looked.set(ref, entity);
+    return { exists: true, owner: ownerOf(entity) };
   }
 
   async fetch(entityRef: string): Promise<Entity | undefined> {

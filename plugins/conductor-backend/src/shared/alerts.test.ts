@@ -74,6 +74,9 @@ async function notificationsOf(server: any, topic: string, count: number) {
   }
 }
 
+// Whole flows against a backend: slower than a unit test, more so on a busy machine.
+jest.setTimeout(60_000);
+
 describe('alerts reach the owning team through the notifications backend', () => {
   it('tells the owners when a release is blocked, once an hour per entity and environment', async () => {
     const server = await start();

@@ -17,6 +17,9 @@ const person = (name: string): Entity => ({
   spec: { memberOf: ['payments'] },
 });
 
+// Whole flows against a backend: slower than a unit test, more so on a busy machine.
+jest.setTimeout(60_000);
+
 describe('the conductor CLI covers the API', () => {
   it('runs compliance, asks for and approves an exemption, overrides, collects, and tells a typo from a block', async () => {
     const file = writeControlsFile(

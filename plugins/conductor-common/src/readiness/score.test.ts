@@ -252,3 +252,35 @@ describe('validateReadinessWeights', () => {
     );
   });
 });
+
+describe('readiness weights per component type', () => {
+  it('marks a part weighted 0 as not applicable, keeps the stated weights and advises nothing about it', () => {
+    const website = {
+      ...DEFAULT_READINESS_POLICY,
+      weightsFor: 'website',
+      weights: {
+        coverage: 0.4,
+        slo: 0,
+        evidence: 0.3,
+        runbooks: 0.3,
+        chaos_recency: 0,
+        k6_recency: 0,
+      },
+    };
+    const s = computeReadiness(
+      'component:default/web',
+      [],
+      website,
+      new Date('2026-11-24T12:00:00Z'),
+    );
+    const chaos = s.components.find(c => c.id === 'chaos_recency')!;
+    expect(chaos).toMatchObject({
+      weight: 0,
+      contribution: 0,
+      missing: false,
+      explanation: 'not applicable to website (weight 0)',
+    });
+    expect(s.components.map(c => c.weight)).toEqual([0.4, 0, 0.3, 0.3, 0, 0]);
+    expect(s.next?.component).toBe('coverage');
+  });
+});

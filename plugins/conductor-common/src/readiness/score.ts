@@ -88,15 +88,30 @@ export function computeReadiness(
     missing: boolean,
     explanation: string,
     used: EvidenceFact[],
-  ): ReadinessComponentScore => ({
-    id,
-    value: round(clamp01(value)),
-    weight: w[id],
-    contribution: round(clamp01(value) * w[id]),
-    missing,
-    explanation,
-    facts: used.map(use),
-  });
+  ): ReadinessComponentScore =>
+    w[id] === 0
+      ? {
+          // Weighted 0 for this type: it does not apply, and says so
+          // (nothing is renormalised behind anyone's back).
+          id,
+          value: 0,
+          weight: 0,
+          contribution: 0,
+          missing: false,
+          explanation: `not applicable to ${
+            policy.weightsFor ?? 'this component'
+          } (weight 0)`,
+          facts: [],
+        }
+      : {
+          id,
+          value: round(clamp01(value)),
+          weight: w[id],
+          contribution: round(clamp01(value) * w[id]),
+          missing,
+          explanation,
+          facts: used.map(use),
+        };
 
   const maxAge = policy.maxEvidenceAgeDays;
   /** Stale facts count as missing for their component, and say so. */

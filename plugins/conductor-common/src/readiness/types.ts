@@ -36,6 +36,12 @@ export const DEFAULT_READINESS_WEIGHTS: ReadinessWeights = {
  */
 export interface ReadinessPolicy {
   weights: ReadinessWeights;
+  /**
+   * The component type these weights are for, when they are a type's own
+   * (`conductor.readiness.weightsByType`): a part weighted 0 is then "not
+   * applicable to <type>", as the controls say.
+   */
+  weightsFor?: string;
   /** Days after which a recency (k6, chaos) has lost half its value. */
   recencyHalfLifeDays: number;
   /** Days after which a recency counts 0. */
