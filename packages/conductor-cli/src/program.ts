@@ -44,6 +44,8 @@ export async function runConductor(
   const program = new Command('conductor')
     .description('Maestro Conductor client for CI and people')
     .version(CLI_VERSION, '-V, --version', 'print the version of conductor')
+    // Options after a command are that command's own (ci pin --version vX).
+    .enablePositionalOptions()
     .option('--url <url>', 'backend base URL (env CONDUCTOR_URL)')
     .option('--token <token>', 'service token (env CONDUCTOR_TOKEN)')
     .option('--json', 'print JSON instead of text')
