@@ -5,7 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../scripts/env.sh"
 cd "$REPO_ROOT"
-name="${1:?usage: bench/run.sh <gate|controls|backfill|slo>}"
+name="${1:?usage: bench/run.sh <gate|controls|backfill|slo|golden-paths>}"
 $YARN install --immutable >/dev/null
 export BENCH_POSTGRES_URL="$(bash scripts/postgres.sh start)"
 trap 'bash "$REPO_ROOT/scripts/postgres.sh" stop' EXIT
