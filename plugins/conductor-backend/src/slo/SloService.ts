@@ -134,8 +134,10 @@ export class SloService {
   }
 
   /** Components with SLO annotations, optionally of one owner. */
-  private components(team?: string): Entity[] {
+  private async components(team?: string): Promise<Entity[]> {
     const { catalogSnapshot } = this.deps;
+    // Right after start the snapshot may not be built yet.
+    await catalogSnapshot.ensure();
     return catalogSnapshot
       .entities(['component'])
       .filter(hasSlos)
@@ -150,7 +152,7 @@ export class SloService {
   async teams(
     allowed: (refs: string[]) => Promise<Set<string>>,
   ): Promise<SloTeamsResponse> {
-    const entities = this.components();
+    const entities = await this.components();
     const ok = await allowed(entities.map(e => stringifyEntityRef(e)));
     const byTeam = new Map<string, { services: number; slos: number }>();
     for (const entity of entities) {
@@ -184,7 +186,7 @@ export class SloService {
     team: string,
     allowed: (refs: string[]) => Promise<Set<string>>,
   ): Promise<SloBoardResponse> {
-    const entities = this.components(team);
+    const entities = await this.components(team);
     const ok = await allowed(entities.map(e => stringifyEntityRef(e)));
     const defs = await Promise.all(
       entities
@@ -649,7 +651,9 @@ export class SloService {
   }> {
     const time = this.evaluationTime();
     const defs = await Promise.all(
-      this.components().map(e =>
+      (
+        await this.components()
+      ).map(e =>
         this.deps.definitions.forComponent(
           e,
           this.deps.catalogSnapshot.ownerOf(stringifyEntityRef(e)),
