@@ -38,6 +38,8 @@ export function conductorPermissionKind(
   if (name.endsWith('.approve')) return 'approve';
   if (name.endsWith('.request')) return 'request';
   if (name.endsWith('.revoke')) return 'revoke';
+  // Operating a team's own running work (a backfill): the owning team.
+  if (name.endsWith('.control')) return 'request';
   if (permission.attributes.action === 'read') return 'read';
   return 'admin';
 }

@@ -6,10 +6,12 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { conductorPermissions } from '@internal/plugin-conductor-common';
 import {
+  BackfillJsStep,
   EvidenceCollector,
+  conductorBackfillStepsExtensionPoint,
   conductorEvidenceCollectorsExtensionPoint,
 } from '@internal/plugin-conductor-node';
-import { createBackfillCapability } from './backfill';
+import { createBackfillCapability, sloBurnRateSource } from './backfill';
 import { createComplianceCapability } from './compliance';
 import { createEvidenceCapability } from './evidence';
 import { createFederationCapability } from './federation';
@@ -33,6 +35,12 @@ export const conductorPlugin = createBackendPlugin({
     env.registerExtensionPoint(conductorEvidenceCollectorsExtensionPoint, {
       addCollector(...collectors) {
         extraCollectors.push(...collectors);
+      },
+    });
+    const backfillSteps: BackfillJsStep[] = [];
+    env.registerExtensionPoint(conductorBackfillStepsExtensionPoint, {
+      addStep(...steps) {
+        backfillSteps.push(...steps);
       },
     });
 
@@ -61,14 +69,23 @@ export const conductorPlugin = createBackendPlugin({
           extraCollectors,
         });
         const reads = { evidence: evidence.evidence };
+        const remediation = await createRemediationCapability(services, reads);
+        const slo = await createSloCapability(services, reads);
         const capabilities: Capability[] = [
           evidence,
-          await createComplianceCapability(services, reads),
+          await createComplianceCapability(services, {
+            ...reads,
+            afterNightly: remediation.afterComplianceRun,
+          }),
           await createReadinessCapability(services, reads),
           await createLineageCapability(services),
-          await createRemediationCapability(services, reads),
-          await createBackfillCapability(services, reads),
-          await createSloCapability(services, reads),
+          remediation,
+          slo,
+          await createBackfillCapability(services, {
+            ...reads,
+            slo: sloBurnRateSource(slo.slo, services.catalogSnapshot),
+            jsSteps: backfillSteps,
+          }),
           await createFederationCapability(services, reads),
         ];
 

@@ -28,6 +28,14 @@ export function createRouter(capabilities: Capability[]): express.Router {
     }
     next();
   });
+  // A capability may take larger bodies under its own prefixes; a body
+  // parsed there is not parsed again by the plugin-wide 1 MB parser.
+  for (const { routers, bodyLimit } of capabilities) {
+    if (!bodyLimit) continue;
+    for (const prefix of Object.keys(routers)) {
+      router.use(prefix, express.json({ limit: bodyLimit }));
+    }
+  }
   router.use(express.json({ limit: '1mb' }));
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

@@ -37,7 +37,14 @@ export function createDemoGitRepositories(
   fs.mkdirSync(gitRoot, { recursive: true });
   const names = fs
     .readdirSync(examples, { withFileTypes: true })
-    .filter(d => d.isDirectory())
+    // A link to a folder elsewhere in examples/ (lineage manifests) is a
+    // repository too.
+    .filter(
+      d =>
+        d.isDirectory() ||
+        (d.isSymbolicLink() &&
+          fs.statSync(path.join(examples, d.name)).isDirectory()),
+    )
     .map(d => d.name)
     .sort();
   for (const name of names) {
@@ -45,7 +52,10 @@ export function createDemoGitRepositories(
     git(gitRoot, ['init', '--quiet', '--bare', '-b', 'main', bare]);
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'conductor-demo-repo-'));
     try {
-      fs.cpSync(path.join(examples, name), work, { recursive: true });
+      fs.cpSync(path.join(examples, name), work, {
+        recursive: true,
+        dereference: true,
+      });
       git(work, ['init', '--quiet', '-b', 'main']);
       git(work, ['add', '.']);
       git(work, ['commit', '--quiet', '-m', `${name}: demo repository`]);

@@ -16,7 +16,7 @@ const source = (slos: SloStatus[]) =>
   sloBurnRateSource(
     { component: async () => ({ slos } as SloComponentResponse) },
     {
-      get: ref =>
+      fetch: async (ref: string) =>
         ref === 'component:default/orders-api'
           ? ({ kind: 'Component', metadata: { name: 'orders-api' } } as any)
           : undefined,

@@ -9,11 +9,11 @@ import { BackfillSloSource } from './BackfillRunner';
  */
 export function sloBurnRateSource(
   slo: { component(entity: Entity): Promise<SloComponentResponse> },
-  catalog: { get(entityRef: string): Entity | undefined },
+  catalog: { fetch(entityRef: string): Promise<Entity | undefined> },
 ): BackfillSloSource {
   return {
     async burnRate(entityRef) {
-      const entity = catalog.get(entityRef);
+      const entity = await catalog.fetch(entityRef);
       if (!entity) throw new Error(`${entityRef} is not in the catalog`);
       const board = await slo.component(entity);
       let worst: number | null = null;

@@ -16,7 +16,11 @@ export type { ComplianceService } from './ComplianceService';
  */
 export async function createComplianceCapability(
   services: ConductorServices,
-  deps: { evidence: EvidenceAccess },
+  deps: {
+    evidence: EvidenceAccess;
+    /** Runs after each nightly run: the bot opens its pull requests. */
+    afterNightly?: () => Promise<void>;
+  },
 ): Promise<Capability & { compliance: ComplianceService }> {
   const { config, logger } = services;
   const compliance = new ComplianceService({
@@ -54,6 +58,7 @@ export async function createComplianceCapability(
           // Evidence first, so the run judges what is true tonight.
           await deps.evidence.collect(signal);
           await compliance.run('nightly');
+          await deps.afterNightly?.();
         },
       },
     ],

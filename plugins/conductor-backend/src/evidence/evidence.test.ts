@@ -48,6 +48,11 @@ describe('conductor backend plugin', () => {
         components: [{ name: 'a' }, { name: 'b' }],
       }),
     );
+    fs.mkdirSync(path.join(repoRoot, 'orders-api/monitoring'));
+    fs.writeFileSync(
+      path.join(repoRoot, 'orders-api/monitoring/alerts.yaml'),
+      'groups:\n  - name: orders-api\n    rules:\n      - alert: OrdersApiDown\n        expr: up{job="orders-api"} == 0\n',
+    );
     fs.mkdirSync(path.join(repoRoot, 'refund-worker'));
     repoServer = await serveFolder(repoRoot);
   });
@@ -258,6 +263,9 @@ describe('conductor backend plugin', () => {
       'catalog.owner_is_group': [true, 'collector:catalog'],
       'catalog.lifecycle': ['production', 'collector:catalog'],
       'catalog.provides_apis': [[], 'collector:catalog'],
+      // Alert rules are committed; no dashboard export is.
+      'alerts.defined': [true, 'collector:repository'],
+      'dashboards.exported': [false, 'collector:repository'],
       'runbook.url': [
         'https://runbooks.example.com/orders-api',
         'collector:catalog',

@@ -44,6 +44,7 @@ export async function createLineageCapability(
   });
   return {
     lineage,
+    bodyLimit: '25mb',
     routers: {
       '/lineage': createLineageRouter({
         httpAuth: services.httpAuth,

@@ -86,6 +86,11 @@ export interface Capability {
   /** Routers by mount prefix, e.g. `{ '/lineage': router }`. */
   routers: Record<string, express.Router>;
   tasks?: CapabilityTask[];
+  /**
+   * The largest JSON body its routes take, when more than the plugin's
+   * 1 MB (a schema diff of a large public API is several megabytes).
+   */
+  bodyLimit?: string;
 }
 
 /**

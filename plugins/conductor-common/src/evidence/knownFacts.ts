@@ -123,10 +123,12 @@ export const KNOWN_FACTS: Readonly<Record<string, KnownFact>> = {
   'alerts.defined': {
     type: 'boolean',
     description: 'Alert rules exist for the service',
+    collectedBy: 'repository',
   },
   'dashboards.exported': {
     type: 'boolean',
     description: 'Dashboards are exported as code',
+    collectedBy: 'repository',
   },
 };
 

@@ -6,6 +6,12 @@ import {
 } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import {
+  ALERT_RULE_PATHS,
+  DASHBOARDS_DIR,
+  hasAlertRules,
+  isDashboardExport,
+} from '@internal/plugin-conductor-common';
+import {
   CollectedFact,
   EvidenceCollector,
   EvidenceCollectorContext,
@@ -31,8 +37,8 @@ export function sourceLocationOf(entity: Entity): string | undefined {
 /**
  * Evidence read from each component's repository through the Backstage
  * UrlReader (so GitHub, GitLab, Bitbucket... work as configured in
- * `integrations`): whether CODEOWNERS exists, and the SBOM's presence, size
- * and age. A read that fails for any reason but "not found" records nothing:
+ * `integrations`): whether CODEOWNERS exists, alert rules and a dashboard
+ * export are committed, and the SBOM's presence, size and age. A read that fails for any reason but "not found" records nothing:
  * an unreachable repository is not evidence that a file is missing.
  */
 export class RepositoryEvidenceCollector implements EvidenceCollector {
@@ -77,6 +83,29 @@ export class RepositoryEvidenceCollector implements EvidenceCollector {
           entityRef,
           name: 'repo.codeowners',
           value: !!codeowners?.text.trim(),
+        });
+
+        // What the auto-remediation bot writes: alert rules and a dashboard
+        // export; read the same way the bot re-checks its patches.
+        const alerts = await this.readFirst(
+          base,
+          ALERT_RULE_PATHS,
+          context.signal,
+        );
+        facts.push({
+          entityRef,
+          name: 'alerts.defined',
+          value: hasAlertRules(alerts?.text),
+        });
+        const dashboard = await this.readFirst(
+          base,
+          [`${DASHBOARDS_DIR}${entity.metadata.name}.json`],
+          context.signal,
+        );
+        facts.push({
+          entityRef,
+          name: 'dashboards.exported',
+          value: isDashboardExport(dashboard?.text),
         });
 
         const sbom = await this.readFirst(base, SBOM_PATHS, context.signal);
