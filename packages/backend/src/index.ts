@@ -3,6 +3,7 @@
  * auth, permissions and notifications, plus the conductor plugin.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { catalogModuleGoldenPathLocations } from '@internal/plugin-scaffolder-backend-module-conductor';
 import { demoRepositoriesPlugin } from './modules/demoRepositories';
 
 const backend = createBackend();
@@ -29,11 +30,7 @@ backend.add(
 // register the component with its SLOs and first evidence
 backend.add(import('@internal/plugin-scaffolder-backend-module-conductor'));
 // publish:git projects are registered as file locations of their checkout
-backend.add(
-  import('@internal/plugin-scaffolder-backend-module-conductor').then(m => ({
-    default: m.catalogModuleGoldenPathLocations,
-  })),
-);
+backend.add(catalogModuleGoldenPathLocations);
 
 // permissions: Maestro Conductor's policy (roles in docs/security.md)
 backend.add(import('@backstage/plugin-permission-backend'));
