@@ -206,6 +206,7 @@ export class ReadinessService {
         computedAt: h.computedAt,
       })),
       decisions: await this.deps.store.recentDecisions(entityRef, 10),
+      overrides: await this.deps.store.overridesFor(entityRef),
     };
   }
 

@@ -70,6 +70,8 @@ export interface EntityReadinessResponse extends ReadinessScore {
   thresholds: { production: number };
   history: Array<{ score: number; computedAt: string }>;
   decisions: StoredPromotionDecision[];
+  /** Break-glass overrides of the entity, newest first (requested ones too). */
+  overrides: PromotionOverride[];
 }
 
 /** Readiness aggregated per owning team (`GET /readiness/teams`). @public */

@@ -36,5 +36,6 @@ export function readiness(
     thresholds: { production: 0.9 },
     history: [],
     decisions: [],
+    overrides: [],
   };
 }

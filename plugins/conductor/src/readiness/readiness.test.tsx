@@ -56,6 +56,7 @@ const readiness: EntityReadinessResponse = {
       requestedBy: 'ci:demo-pipeline',
     },
   ],
+  overrides: [],
 };
 
 describe('the Readiness tab', () => {
