@@ -28,6 +28,8 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { REMEDIATION_RECIPES } from '@internal/plugin-conductor-common';
+import { FixWithPrButton } from '../remediation/FixWithPrButton';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useAsync from 'react-use/esm/useAsync';
 import { ComplianceApi, complianceApiRef } from './api';
@@ -276,6 +278,15 @@ export function ComplianceContent() {
                     {r.remediation && (
                       <Typography variant="body2">{r.remediation}</Typography>
                     )}
+                    {(r.status === 'fail' || r.status === 'error') &&
+                      r.remediation &&
+                      r.remediation in REMEDIATION_RECIPES && (
+                        <FixWithPrButton
+                          entityRef={entityRef}
+                          controlId={r.controlId}
+                          onDone={retry}
+                        />
+                      )}
                     <ExemptionAction
                       status={r.status}
                       pending={pendingFor(r.controlId)}
