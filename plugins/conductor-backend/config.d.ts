@@ -165,6 +165,15 @@ export interface Config {
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
+    /** Signed evidence bundles (docs/bundle.md). */
+    bundle?: {
+      /**
+       * PEM Ed25519 private key (PKCS#8) bundles are signed with. Without it,
+       * creating a bundle is refused naming this key.
+       * @visibility secret
+       */
+      signingKey?: string;
+    };
     /** Federated CI library: the board of ig-ci pins (docs/federation.md). */
     federation?: {
       /**
@@ -192,12 +201,6 @@ export interface Config {
       };
       /** How long an answer of Prometheus is reused. Default 30. */
       cacheTtlSeconds?: number;
-      /**
-       * Most SLOs asked in one query. A board asks one query per window for
-       * up to this many SLOs; larger boards send several side by side
-       * (Prometheus runs each query on one core). Default 50.
-       */
-      batchSize?: number;
       /**
        * Most SLOs asked in one query. A board asks one query per window for
        * up to this many SLOs; larger boards send several side by side

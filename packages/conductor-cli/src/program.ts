@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { CliContext, EXIT, Io, createCliContext } from './context';
 import { registerBackfillCommands } from './backfill/commands';
+import { registerBundleCommands } from './bundle/commands';
 import { registerComplianceCommands } from './compliance/commands';
 import { registerEvidenceCommands } from './evidence/commands';
 import { registerCiCommands, registerGateCommands } from './gates/commands';
@@ -30,6 +31,7 @@ const CAPABILITY_COMMANDS: Array<(program: Command, cli: CliContext) => void> =
     registerRemediationCommands,
     registerSloCommands,
     registerBackfillCommands,
+    registerBundleCommands,
   ];
 
 /**

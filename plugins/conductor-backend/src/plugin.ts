@@ -12,6 +12,7 @@ import {
   conductorEvidenceCollectorsExtensionPoint,
 } from '@internal/plugin-conductor-node';
 import { createBackfillCapability, sloBurnRateSource } from './backfill';
+import { createBundleCapability } from './bundle';
 import { createComplianceCapability } from './compliance';
 import { createEvidenceCapability } from './evidence';
 import { createFederationCapability } from './federation';
@@ -87,6 +88,7 @@ export const conductorPlugin = createBackendPlugin({
             jsSteps: backfillSteps,
           }),
           await createFederationCapability(services, reads),
+          await createBundleCapability(services, reads),
         ];
 
         for (const task of [

@@ -14,3 +14,4 @@ export * from './slo';
 export * from './federation';
 export * from './lineage';
 export * from './approvals';
+export * from './bundle';

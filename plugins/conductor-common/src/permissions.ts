@@ -7,6 +7,7 @@ import { conductorBackfillPermissions } from './backfill/permissions';
 import { conductorFederationPermissions } from './federation/permissions';
 import { conductorSloPermissions } from './slo/permissions';
 import { conductorLineagePermissions } from './lineage/permissions';
+import { conductorBundlePermissions } from './bundle/permissions';
 
 // Who holds which permission is decided by the portal's permission policy
 // (plugins/conductor-backend-module-permission-policy, docs/security.md).
@@ -166,4 +167,5 @@ export const conductorPermissions: Permission[] = [
   ...conductorRemediationPermissions,
   ...conductorSloPermissions,
   ...conductorLineagePermissions,
+  ...conductorBundlePermissions,
 ];
