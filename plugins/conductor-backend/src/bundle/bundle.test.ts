@@ -248,6 +248,12 @@ describe('evidence bundles', () => {
     expect(since.body.error.message).toMatch(
       /^since: must be an ISO-8601 time/,
     );
+    const payments = await post({ team: 'payments' });
+    expect(payments.status).toBe(201);
+    expect(payments.body.scope).toEqual({
+      kind: 'team',
+      team: 'group:default/payments',
+    });
     const team = await post({ team: 'nobody' });
     expect(team.status).toBe(400);
     expect(team.body.error.message).toBe(
