@@ -13,6 +13,7 @@ import { RemediationClient, remediationApiRef } from '../remediation/api';
 import { SloClient, sloApiRef } from '../slo/api';
 import { lineageApi } from '../lineage/extensions';
 import { federationApi } from '../federation/extensions';
+import { bundleApi } from '../bundle/extensions';
 import { ConductorHttp } from '../shared/http';
 
 const deps = { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef };
@@ -93,4 +94,5 @@ export const conductorApis = [
   backfillApi,
   federationApi,
   lineageApi,
+  bundleApi,
 ];

@@ -12,6 +12,7 @@ import {
 import { useEffect } from 'react';
 import { complianceRouteRef, readinessRouteRef, rootRouteRef } from '../routes';
 import { federationSubPage } from '../federation/extensions';
+import { bundlesSubPage } from '../bundle/extensions';
 
 /** The Conductor page: the capabilities' pages are its tabs. @alpha */
 export const conductorPage = PageBlueprint.make({
@@ -122,6 +123,7 @@ export const conductorPages = [
   autoPrsSubPage,
   backfillsSubPage,
   federationSubPage,
+  bundlesSubPage,
   redirectPage('compliance-redirect', '/compliance', complianceRouteRef),
   redirectPage('readiness-redirect', '/readiness', readinessRouteRef),
 ];
