@@ -11,23 +11,14 @@ import {
   conductorBackfillStepsExtensionPoint,
   conductorEvidenceCollectorsExtensionPoint,
 } from '@internal/plugin-conductor-node';
-import { createBackfillCapability, sloBurnRateSource } from './backfill';
-import { createBundleCapability } from './bundle';
-import { createComplianceCapability } from './compliance';
-import { createEvidenceCapability } from './evidence';
-import { createFederationCapability } from './federation';
-import { createLineageCapability } from './lineage';
-import { createReadinessCapability } from './readiness';
-import { createRemediationCapability } from './remediation';
+import { createCapabilities } from './capabilities';
 import { createRouter } from './router';
-import { createSloCapability } from './slo';
-import { Capability } from './shared/capability';
 import { scheduleTask } from './shared/schedule';
 import { createConductorServices } from './shared/services';
 
 /**
- * Maestro Conductor backend plugin. Each capability is built by its folder's
- * `index.ts`; this file only wires them. @public
+ * Maestro Conductor backend plugin: declares its dependencies and extension
+ * points; `capabilities.ts` builds each capability. @public
  */
 export const conductorPlugin = createBackendPlugin({
   pluginId: 'conductor',
@@ -64,33 +55,10 @@ export const conductorPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(conductorPermissions);
         const { services, tasks } = await createConductorServices(deps);
 
-        // CAPABILITIES_LIST: in the order they are built; each receives the
-        // capabilities built before it that it reads.
-        const evidence = await createEvidenceCapability(services, {
-          extraCollectors,
+        const capabilities = await createCapabilities(services, {
+          collectors: extraCollectors,
+          backfillSteps,
         });
-        const reads = { evidence: evidence.evidence };
-        const remediation = await createRemediationCapability(services, reads);
-        const slo = await createSloCapability(services, reads);
-        const capabilities: Capability[] = [
-          evidence,
-          await createComplianceCapability(services, {
-            ...reads,
-            afterNightly: remediation.afterComplianceRun,
-          }),
-          await createReadinessCapability(services, reads),
-          await createLineageCapability(services),
-          remediation,
-          slo,
-          await createBackfillCapability(services, {
-            ...reads,
-            slo: sloBurnRateSource(slo.slo, services.catalogSnapshot),
-            jsSteps: backfillSteps,
-          }),
-          await createFederationCapability(services, reads),
-          await createBundleCapability(services, reads),
-        ];
-
         for (const task of [
           ...tasks,
           ...capabilities.flatMap(c => c.tasks ?? []),

@@ -1,0 +1,53 @@
+import {
+  BackfillJsStep,
+  EvidenceCollector,
+} from '@internal/plugin-conductor-node';
+import { createBackfillCapability, sloBurnRateSource } from './backfill';
+import { createBundleCapability } from './bundle';
+import { createComplianceCapability } from './compliance';
+import { createEvidenceCapability } from './evidence';
+import { createFederationCapability } from './federation';
+import { createLineageCapability } from './lineage';
+import { createReadinessCapability } from './readiness';
+import { createRemediationCapability } from './remediation';
+import { createSloCapability } from './slo';
+import { Capability, ConductorServices } from './shared/capability';
+
+/**
+ * CAPABILITIES_LIST: every capability, in the order they are built; each
+ * receives the ones built before it that it reads. A new capability adds
+ * one line here.
+ */
+export async function createCapabilities(
+  services: ConductorServices,
+  extensions: {
+    collectors: EvidenceCollector[];
+    backfillSteps: BackfillJsStep[];
+  },
+): Promise<Capability[]> {
+  const evidence = await createEvidenceCapability(services, {
+    extraCollectors: extensions.collectors,
+  });
+  const reads = { evidence: evidence.evidence };
+  const remediation = await createRemediationCapability(services, reads);
+  const slo = await createSloCapability(services, reads);
+  return [
+    evidence,
+    await createComplianceCapability(services, {
+      ...reads,
+      // The bot opens its pull requests after each nightly run.
+      afterNightly: remediation.afterComplianceRun,
+    }),
+    await createReadinessCapability(services, reads),
+    await createLineageCapability(services),
+    remediation,
+    slo,
+    await createBackfillCapability(services, {
+      ...reads,
+      slo: sloBurnRateSource(slo.slo, services.catalogSnapshot),
+      jsSteps: extensions.backfillSteps,
+    }),
+    await createFederationCapability(services, reads),
+    await createBundleCapability(services, reads),
+  ];
+}
