@@ -91,6 +91,26 @@ describe('golden path parameters', () => {
     });
   });
 
+  it('takes the system as the wizard picks it (a full ref) or by name', () => {
+    const r = validateValues('create-ig-worker', {
+      name: 'w',
+      owner: 'group:default/payments',
+      system: 'system:default/checkout',
+    });
+    expect(r.ok && r.values.system).toBe('checkout');
+    const bad = validateValues('create-ig-worker', {
+      name: 'w',
+      owner: 'payments',
+      system: 'component:default/x',
+    });
+    expect(!bad.ok && bad.problems).toEqual([
+      {
+        field: 'system',
+        message: '"component:default/x" is not a catalog entity name',
+      },
+    ]);
+  });
+
   it('asks for SLAs only for services', () => {
     expect(
       validateValues('create-ig-worker', {

@@ -135,7 +135,11 @@ export function validateValues(
     });
   }
 
-  const system = typeof input.system === 'string' ? input.system.trim() : '';
+  // The wizard's entity picker gives a full ref (system:default/checkout).
+  const system =
+    typeof input.system === 'string'
+      ? input.system.trim().replace(/^system:(default\/)?/i, '')
+      : '';
   if (!system || system.length > 63 || !ENTITY_NAME.test(system)) {
     problems.push({
       field: 'system',
