@@ -1,0 +1,108 @@
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
+import { permissionsThatSay } from '../__testUtils__/routerTestApp';
+import { registerReadinessActions } from './readinessActions';
+
+const answer = {
+  entityRef: 'component:default/orders-api',
+  score: 0.62,
+  thresholds: { production: 0.8 },
+  components: [
+    {
+      id: 'tests',
+      value: 0.9,
+      weight: 0.3,
+      contribution: 0.27,
+      missing: false,
+      explanation: 'coverage 90 %',
+      facts: [],
+    },
+    {
+      id: 'slo',
+      value: 0,
+      weight: 0.2,
+      contribution: 0,
+      missing: true,
+      explanation: 'no SLO adherence',
+      facts: [],
+    },
+  ],
+  next: {
+    component: 'slo',
+    action: 'Define an SLO and let it be measured',
+    gain: 0.2,
+  },
+};
+
+function setup(allow: boolean) {
+  const registry = actionsRegistryServiceMock({
+    logger: mockServices.logger.mock(),
+  });
+  const readiness = { forEntity: jest.fn(async () => answer as any) };
+  registerReadinessActions({
+    registry,
+    permissions: permissionsThatSay(allow),
+    readiness,
+  });
+  return { registry, readiness };
+}
+
+describe('Conductor actions through the actions registry', () => {
+  it('answers readiness and the single best next step, read-only', async () => {
+    const { registry, readiness } = setup(true);
+    const { actions } = await registry.list();
+    expect(actions.map(a => [a.id, a.attributes.readOnly])).toEqual([
+      ['test:readiness-next-step', true],
+    ]);
+    const result = await registry.invoke({
+      id: 'test:readiness-next-step',
+      input: { entityRef: 'Component:default/Orders-API' },
+      credentials: mockCredentials.user('user:default/alice'),
+    });
+    expect(readiness.forEntity).toHaveBeenCalledWith(
+      'component:default/orders-api',
+    );
+    expect(result.output).toEqual({
+      entityRef: 'component:default/orders-api',
+      score: 0.62,
+      threshold: 0.8,
+      ready: false,
+      components: [
+        {
+          id: 'tests',
+          value: 0.9,
+          missing: false,
+          explanation: 'coverage 90 %',
+        },
+        { id: 'slo', value: 0, missing: true, explanation: 'no SLO adherence' },
+      ],
+      nextStep: {
+        component: 'slo',
+        action: 'Define an SLO and let it be measured',
+        gain: 0.2,
+      },
+    });
+  });
+
+  it("checks the caller's permission like the route does, and names a bad ref", async () => {
+    const denied = setup(false);
+    await expect(
+      denied.registry.invoke({
+        id: 'test:readiness-next-step',
+        input: { entityRef: 'component:default/orders-api' },
+        credentials: mockCredentials.user('user:default/mallory'),
+      }),
+    ).rejects.toThrow(
+      'You may not read the readiness of component:default/orders-api (conductor.evidence.read)',
+    );
+    expect(denied.readiness.forEntity).not.toHaveBeenCalled();
+    const allowed = setup(true);
+    await expect(
+      allowed.registry.invoke({
+        id: 'test:readiness-next-step',
+        input: { entityRef: 'not a ref' },
+        credentials: mockCredentials.user(),
+      }),
+    ).rejects.toThrow(/^entityRef: /);
+  });
+});
