@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+// The CLI has no library entry point (its index runs it): the tests drive its program directly.
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
 import { runConductor } from '@internal/conductor-cli/src/program';
 import { componentEntity, startConductor } from '../__testUtils__';
 import {
@@ -248,28 +250,28 @@ describe.each(databases.eachSupportedId())(
       try {
         const started = await cli('backfill', 'start', 'items-cents');
         expect(started.code).toBe(0);
-        const id = /^#(\d+) items-cents enqueued/.exec(started.out)![1];
+        const runId = /^#(\d+) items-cents enqueued/.exec(started.out)![1];
         const waited = await cli(
           'backfill',
           'status',
-          id,
+          runId,
           '--wait',
           '--interval',
           '0.1',
         );
         expect(waited.code).toBe(0);
         expect(waited.out).toMatch(
-          new RegExp(`#${id} items-cents succeeded 100.0% 1500/1500 rows`),
+          new RegExp(`#${runId} items-cents succeeded 100.0% 1500/1500 rows`),
         );
         expect(waited.out).toContain(
           'ok   checkpoint 100%: verify found no wrong rows in the done range',
         );
-        const again = await cli('backfill', 'pause', id);
+        const again = await cli('backfill', 'pause', runId);
         expect(again).toMatchObject({
           code: 2,
           err: 'conductor: 409 cannot pause a run that is succeeded',
         });
-        expect(await cli('backfill', 'retune', id)).toMatchObject({
+        expect(await cli('backfill', 'retune', runId)).toMatchObject({
           code: 2,
           err: 'conductor: give at least one of --rps, --batch-size, --min-batch, --max-batch',
         });

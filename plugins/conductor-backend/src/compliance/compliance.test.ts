@@ -27,7 +27,7 @@ const CONTROLS = `controls:
 `;
 
 // On-call rotations are the catalog's to say; collected only where a test asks.
-const oncall: Record<string, string> = {
+const oncallOf: Record<string, string> = {
   'orders-api': 'P-ABC',
   'checkout-web': '42',
 };
@@ -43,7 +43,7 @@ const entities: Entity[] = ['orders-api', 'checkout-web'].map((name, i) => ({
   metadata: {
     name,
     namespace: 'default',
-    annotations: { 'conductor.io/oncall': oncall[name] },
+    annotations: { 'conductor.io/oncall': oncallOf[name] },
   },
   spec: {
     type: i === 0 ? 'service' : 'website',

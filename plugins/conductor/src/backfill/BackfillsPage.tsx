@@ -35,9 +35,10 @@ export function BackfillsView(props: { owner?: string }) {
   const list: (BackfillListResponse & { problems?: string[] }) | undefined =
     value;
   const runs = list ? mine(list.runs) : [];
+  const firstRun = runs[0]?.id;
   useEffect(() => {
-    if (selected === undefined && runs.length) setSelected(runs[0].id);
-  }, [selected, runs]);
+    if (selected === undefined && firstRun !== undefined) setSelected(firstRun);
+  }, [selected, firstRun]);
   if (loading && !list) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!list) return null;
