@@ -1,6 +1,7 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { permissionsThatSay } from '../__testUtils__/routerTestApp';
+import { registerComplianceActions } from './complianceActions';
 import { registerReadinessActions } from './readinessActions';
 
 const answer = {
@@ -104,5 +105,74 @@ describe('Conductor actions through the actions registry', () => {
         credentials: mockCredentials.user(),
       }),
     ).rejects.toThrow(/^entityRef: /);
+  });
+});
+
+describe('failing controls through the actions registry', () => {
+  it('lists failing controls, most severe first, with how to fix them', async () => {
+    const registry = actionsRegistryServiceMock({
+      logger: mockServices.logger.mock(),
+    });
+    const compliance = {
+      forEntity: jest.fn(
+        async () =>
+          ({
+            entityRef: 'component:default/orders-api',
+            runId: 4,
+            score: 0.5,
+            results: [
+              {
+                controlId: 'DOC-01',
+                status: 'fail',
+                severity: 'low',
+                message: 'no README',
+                remediation: undefined,
+              },
+              {
+                controlId: 'SEC-MFA-01',
+                status: 'fail',
+                severity: 'critical',
+                message: 'mfa.enforced = false',
+                remediation: 'Turn on MFA in the IdP',
+              },
+              {
+                controlId: 'TEST-01',
+                status: 'pass',
+                severity: 'high',
+                message: 'ok',
+              },
+            ],
+          } as any),
+      ),
+    };
+    registerComplianceActions({
+      registry,
+      permissions: permissionsThatSay(true),
+      compliance,
+    });
+    const result = await registry.invoke({
+      id: 'test:failing-controls',
+      input: { entityRef: 'component:default/orders-api' },
+      credentials: mockCredentials.user('user:default/alice'),
+    });
+    expect(result.output).toEqual({
+      entityRef: 'component:default/orders-api',
+      runId: 4,
+      score: 0.5,
+      failing: [
+        {
+          controlId: 'SEC-MFA-01',
+          severity: 'critical',
+          why: 'mfa.enforced = false',
+          howToFix: 'Turn on MFA in the IdP',
+        },
+        {
+          controlId: 'DOC-01',
+          severity: 'low',
+          why: 'no README',
+          howToFix: null,
+        },
+      ],
+    });
   });
 });

@@ -1,0 +1,21 @@
+import { PermissionsService } from '@backstage/backend-plugin-api';
+import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+import type { ComplianceService } from '../compliance/ComplianceService';
+import type { ReadinessService } from '../readiness';
+import { registerComplianceActions } from './complianceActions';
+import { registerReadinessActions } from './readinessActions';
+
+/**
+ * Registers Conductor's answers as actions for agents (MCP clients through
+ * `@backstage/plugin-mcp-actions-backend`), each with its route's permission
+ * check under the caller's credentials.
+ */
+export function registerConductorActions(deps: {
+  registry: ActionsRegistryService;
+  permissions: PermissionsService;
+  readiness: Pick<ReadinessService, 'forEntity'>;
+  compliance: Pick<ComplianceService, 'forEntity'>;
+}) {
+  registerReadinessActions(deps);
+  registerComplianceActions(deps);
+}
