@@ -2,6 +2,7 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { permissionsThatSay } from '../__testUtils__/routerTestApp';
 import { registerComplianceActions } from './complianceActions';
+import { registerLineageActions } from './lineageActions';
 import { registerReadinessActions } from './readinessActions';
 
 const answer = {
@@ -174,5 +175,88 @@ describe('failing controls through the actions registry', () => {
         },
       ],
     });
+  });
+});
+
+describe('schema change blast radius through the actions registry', () => {
+  it('passes the caller and the new schema to the lineage walk and sums it up', async () => {
+    const registry = actionsRegistryServiceMock({
+      logger: mockServices.logger.mock(),
+    });
+    const lineage = {
+      blastRadius: jest.fn(
+        async () =>
+          ({
+            summary: { breaking: 2 },
+            services: ['component:default/checkout-web'],
+            tenants: ['acme'],
+            impactedOperations: [
+              {
+                file: 'checkout-web/OrderDetails.graphql',
+                operationName: 'OrderDetails',
+                changes: ['Order.items'],
+              },
+            ],
+            gate: { maxServices: 1, failed: false, reasons: [] },
+            partial: false,
+          } as any),
+      ),
+    };
+    registerLineageActions({
+      registry,
+      permissions: permissionsThatSay(true),
+      lineage,
+    });
+    const credentials = mockCredentials.user('user:default/alice');
+    const result = await registry.invoke({
+      id: 'test:schema-change-blast-radius',
+      input: {
+        entityRef: 'api:default/orders-graphql',
+        headSdl: 'type Query { a: Int }',
+      },
+      credentials,
+    });
+    expect(lineage.blastRadius).toHaveBeenCalledWith(
+      {
+        entityRef: 'api:default/orders-graphql',
+        headSdl: 'type Query { a: Int }',
+      },
+      credentials,
+    );
+    expect(result.output).toEqual({
+      entityRef: 'api:default/orders-graphql',
+      breaking: 2,
+      services: ['component:default/checkout-web'],
+      tenants: ['acme'],
+      impactedOperations: [
+        {
+          file: 'checkout-web/OrderDetails.graphql',
+          operationName: 'OrderDetails',
+        },
+      ],
+      gateFailed: false,
+      reasons: [],
+      partial: false,
+    });
+    const denied = actionsRegistryServiceMock({
+      logger: mockServices.logger.mock(),
+    });
+    registerLineageActions({
+      registry: denied,
+      permissions: permissionsThatSay(false),
+      lineage,
+    });
+    await expect(
+      denied.invoke({
+        id: 'test:schema-change-blast-radius',
+        input: {
+          entityRef: 'api:default/orders-graphql',
+          headSdl: 'type Query { a: Int }',
+        },
+        credentials,
+      }),
+    ).rejects.toThrow(
+      'Not allowed to read the lineage of api:default/orders-graphql',
+    );
   });
 });

@@ -3,6 +3,8 @@ import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import type { ComplianceService } from '../compliance/ComplianceService';
 import type { ReadinessService } from '../readiness';
 import { registerComplianceActions } from './complianceActions';
+import type { LineageService } from '../lineage';
+import { registerLineageActions } from './lineageActions';
 import { registerReadinessActions } from './readinessActions';
 
 /**
@@ -15,7 +17,9 @@ export function registerConductorActions(deps: {
   permissions: PermissionsService;
   readiness: Pick<ReadinessService, 'forEntity'>;
   compliance: Pick<ComplianceService, 'forEntity'>;
+  lineage: Pick<LineageService, 'blastRadius'>;
 }) {
   registerReadinessActions(deps);
   registerComplianceActions(deps);
+  registerLineageActions(deps);
 }
