@@ -2,6 +2,8 @@ import {
   BackfillJsStep,
   EvidenceCollector,
 } from '@internal/plugin-conductor-node';
+import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+import { registerConductorActions } from './actions';
 import { createBackfillCapability, sloBurnRateSource } from './backfill';
 import { createBundleCapability } from './bundle';
 import { createComplianceCapability } from './compliance';
@@ -23,6 +25,8 @@ export async function createCapabilities(
   extensions: {
     collectors: EvidenceCollector[];
     backfillSteps: BackfillJsStep[];
+    /** Conductor's answers as Backstage actions, for agents (MCP). */
+    actionsRegistry?: ActionsRegistryService;
   },
 ): Promise<Capability[]> {
   const evidence = await createEvidenceCapability(services, {
@@ -31,15 +35,27 @@ export async function createCapabilities(
   const reads = { evidence: evidence.evidence };
   const remediation = await createRemediationCapability(services, reads);
   const slo = await createSloCapability(services, reads);
+  const compliance = await createComplianceCapability(services, {
+    ...reads,
+    // The bot opens its pull requests after each nightly run.
+    afterNightly: remediation.afterComplianceRun,
+  });
+  const readiness = await createReadinessCapability(services, reads);
+  const lineage = await createLineageCapability(services);
+  if (extensions.actionsRegistry) {
+    registerConductorActions({
+      registry: extensions.actionsRegistry,
+      permissions: services.permissions,
+      readiness: readiness.readiness,
+      compliance: compliance.compliance,
+      lineage: lineage.lineage,
+    });
+  }
   return [
     evidence,
-    await createComplianceCapability(services, {
-      ...reads,
-      // The bot opens its pull requests after each nightly run.
-      afterNightly: remediation.afterComplianceRun,
-    }),
-    await createReadinessCapability(services, reads),
-    await createLineageCapability(services),
+    compliance,
+    readiness,
+    lineage,
     remediation,
     slo,
     await createBackfillCapability(services, {

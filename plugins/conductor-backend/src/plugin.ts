@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { conductorPermissions } from '@internal/plugin-conductor-common';
@@ -50,6 +51,7 @@ export const conductorPlugin = createBackendPlugin({
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
         notifications: notificationService,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         deps.permissionsRegistry.addPermissions(conductorPermissions);
@@ -58,6 +60,7 @@ export const conductorPlugin = createBackendPlugin({
         const capabilities = await createCapabilities(services, {
           collectors: extraCollectors,
           backfillSteps,
+          actionsRegistry: deps.actionsRegistry,
         });
         for (const task of [
           ...tasks,
