@@ -199,7 +199,7 @@ export async function runVerify(
 export function isConnectionLost(e: unknown): boolean {
   const err = e as { code?: string; message?: string };
   const text = `${err?.code ?? ''} ${err?.message ?? ''}`;
-  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|57P01|57P02|57P03|08000|08003|08006|08001|Connection terminated|connection is closed|Timeout acquiring a connection|terminating connection|database is closed|SQLITE_CANTOPEN|The database connection is not open/i.test(
+  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|57P01|57P02|57P03|08000|08003|08006|08001|Connection terminated|connection is closed|Timeout acquiring a connection|terminating connection|database is closed|SQLITE_CANTOPEN|The database connection is not open|encountered a connection error|is not queryable/i.test(
     text,
   );
 }

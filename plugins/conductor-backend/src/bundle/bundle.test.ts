@@ -66,6 +66,10 @@ describe('evidence bundles', () => {
       conductor: {
         compliance: { ...QUIET_SCHEDULES.compliance, catalogFiles: [controls] },
         bundle: { signingKey: key.privatePem },
+        // The library this repository ships, wherever jest runs from.
+        federation: {
+          manifest: path.resolve(__dirname, '../../../../ci/manifest.json'),
+        },
       },
     });
     stop = backend.stop;
