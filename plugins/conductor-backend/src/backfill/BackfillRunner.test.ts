@@ -102,12 +102,14 @@ describe.each(databases.eachSupportedId())('backfill runner on %p', id => {
     const run = await parts.service.start('items-cents', 'user:default/alice');
     // A holder that crashed right after claiming: nobody may work until its lease expires.
     expect(await parts.store.claimLease(run.id, 'crashed', 300)).toBe(true);
-    const a = parts.make({ runnerId: 'a', maxRunMs: 150, leaseTtlMs: 2000 });
-    const b = parts.make({ runnerId: 'b', maxRunMs: 150, leaseTtlMs: 2000 });
+    // Short ticks: many hand-overs, so both runners get batches even on a
+    // busy machine.
+    const a = parts.make({ runnerId: 'a', maxRunMs: 30, leaseTtlMs: 2000 });
+    const b = parts.make({ runnerId: 'b', maxRunMs: 30, leaseTtlMs: 2000 });
     await a.work(run.id);
     expect((await parts.store.run(run.id))!.rowsDone).toBe(0);
     await new Promise(r => setTimeout(r, 350));
-    // Both runners tick over and over at once; each tick works 150 ms, then lets go.
+    // Both runners tick over and over at once; each tick works 30 ms, then lets go.
     const loop = async (r: typeof a) => {
       while (
         ['enqueued', 'running'].includes((await parts.store.run(run.id))!.state)
