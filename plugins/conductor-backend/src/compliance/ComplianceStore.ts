@@ -8,7 +8,7 @@ import {
   StoredExemption,
 } from '@internal/plugin-conductor-common';
 import { Knex } from 'knex';
-import { writeAudit } from '../shared/audit';
+import { approveRequested, revokeApproval, writeAudit } from '../shared/audit';
 import { chunks, insertedId, toIso, toScore } from '../shared/database';
 
 interface ResultRow {
@@ -342,46 +342,11 @@ export class ComplianceStore {
     approver: string,
     at: Date,
   ): Promise<boolean> {
-    return this.db.transaction(async tx => {
-      const n = await tx('conductor_compliance_exemptions')
-        .where({ id, status: 'requested' })
-        .whereNull('revoked_at')
-        .update({
-          status: 'active',
-          approver,
-          approved_by: approver,
-          approved_at: at,
-        });
-      if (n) {
-        await writeAudit(tx, {
-          subjectType: 'exemption',
-          subjectId: id,
-          action: 'approve',
-          actor: approver,
-          at,
-        });
-      }
-      return n > 0;
-    });
+    return approveRequested(this.db, 'exemption', id, approver, at);
   }
 
   async revokeExemption(id: number, actor: string, at: Date): Promise<boolean> {
-    return this.db.transaction(async tx => {
-      const n = await tx('conductor_compliance_exemptions')
-        .where('id', id)
-        .whereNull('revoked_at')
-        .update({ revoked_at: at, revoked_by: actor, status: 'revoked' });
-      if (n) {
-        await writeAudit(tx, {
-          subjectType: 'exemption',
-          subjectId: id,
-          action: 'revoke',
-          actor,
-          at,
-        });
-      }
-      return n > 0;
-    });
+    return revokeApproval(this.db, 'exemption', id, actor, at);
   }
 }
 

@@ -6,7 +6,7 @@ import {
   ReadinessComponentScore,
 } from '@internal/plugin-conductor-common';
 import { Knex } from 'knex';
-import { writeAudit } from '../shared/audit';
+import { approveRequested, revokeApproval, writeAudit } from '../shared/audit';
 import { chunks, insertedId, toIso, toScore } from '../shared/database';
 
 /** A stored score, without the per-fact detail. */
@@ -303,47 +303,13 @@ export class ReadinessStore {
     at: Date,
     expiresAt: Date,
   ): Promise<boolean> {
-    return this.db.transaction(async tx => {
-      const n = await tx('conductor_promotion_overrides')
-        .where({ id, status: 'requested' })
-        .whereNull('revoked_at')
-        .update({
-          status: 'active',
-          approver,
-          approved_by: approver,
-          approved_at: at,
-          expires_at: expiresAt,
-        });
-      if (n) {
-        await writeAudit(tx, {
-          subjectType: 'override',
-          subjectId: id,
-          action: 'approve',
-          actor: approver,
-          at,
-        });
-      }
-      return n > 0;
+    return approveRequested(this.db, 'override', id, approver, at, {
+      expires_at: expiresAt,
     });
   }
 
   async revokeOverride(id: number, actor: string, at: Date): Promise<boolean> {
-    return this.db.transaction(async tx => {
-      const n = await tx('conductor_promotion_overrides')
-        .where('id', id)
-        .whereNull('revoked_at')
-        .update({ revoked_at: at, revoked_by: actor, status: 'revoked' });
-      if (n) {
-        await writeAudit(tx, {
-          subjectType: 'override',
-          subjectId: id,
-          action: 'revoke',
-          actor,
-          at,
-        });
-      }
-      return n > 0;
-    });
+    return revokeApproval(this.db, 'override', id, actor, at);
   }
 
   /** The newest approved override for entity and environment that has not expired or been revoked. */
