@@ -21,11 +21,8 @@ import {
   entityRefFromParams,
   parseBody,
 } from '../shared/http';
-import {
-  allowedEntities,
-  isAdmin,
-  requirePermission,
-} from '../shared/permissions';
+import { addListAndRevokeRoutes } from '../shared/approvals';
+import { allowedEntities, requirePermission } from '../shared/permissions';
 import { ComplianceService } from './ComplianceService';
 
 const evaluateBody = z
@@ -46,8 +43,6 @@ const exemptionBody = z
     }),
   })
   .strict();
-
-const exemptionsQuery = z.object({ entityRef: ENTITY_REF }).strict();
 
 const changesQuery = z.object({
   runId: z.coerce.number().int().positive().optional(),
@@ -135,19 +130,16 @@ export function createComplianceRouter(deps: {
     res.json(await compliance.teams());
   });
 
-  router.get('/exemptions', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const { entityRef } = parseBody(exemptionsQuery, req.query);
-    await requirePermission(
-      permissions,
-      credentials,
-      conductorEvidenceReadPermission,
-      `Not allowed to read evidence of ${entityRef}`,
-      entityRef,
-    );
-    res.json({ exemptions: await compliance.exemptionsFor(entityRef) });
+  addListAndRevokeRoutes(router, {
+    httpAuth,
+    permissions,
+    path: '/exemptions',
+    key: 'exemptions',
+    what: 'exemptions',
+    revokePermission: conductorExemptionRevokePermission,
+    list: ref => compliance.exemptionsFor(ref),
+    get: id => compliance.getExemption(id),
+    revoke: (id, actor, admin) => compliance.revokeExemption(id, actor, admin),
   });
 
   // Asking: the owning team. Active only once someone else approves.
@@ -188,25 +180,6 @@ export function createComplianceRouter(deps: {
         credentials.principal.userEntityRef,
       ),
     );
-  });
-
-  router.delete('/exemptions/:id', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const id = parseBody(ID_PARAM, req.params.id);
-    const exemption = await compliance.getExemption(id);
-    await requirePermission(
-      permissions,
-      credentials,
-      conductorExemptionRevokePermission,
-      `Not allowed to revoke exemptions of ${exemption.entityRef}`,
-      exemption.entityRef,
-    );
-    await compliance.revokeExemption(
-      id,
-      credentials.principal.userEntityRef,
-      await isAdmin(permissions, credentials),
-    );
-    res.status(204).end();
   });
 
   router.get('/:kind/:namespace/:name', async (req, res) => {

@@ -20,7 +20,8 @@ import {
   parseBody,
   sourceOf,
 } from '../shared/http';
-import { isAdmin, requirePermission } from '../shared/permissions';
+import { addListAndRevokeRoutes } from '../shared/approvals';
+import { requirePermission } from '../shared/permissions';
 import { ReadinessService } from './ReadinessService';
 
 const promotionCheckBody = z
@@ -43,8 +44,6 @@ const overrideBody = z
   })
   .strict();
 
-const overridesQuery = z.object({ entityRef: ENTITY_REF }).strict();
-
 /** Routes under `/promotions`: the gate CI calls, and break-glass overrides. */
 export function createPromotionsRouter(deps: {
   httpAuth: HttpAuthService;
@@ -61,19 +60,16 @@ export function createPromotionsRouter(deps: {
     res.json(await readiness.check(body, sourceOf(credentials)));
   });
 
-  router.get('/overrides', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const { entityRef } = parseBody(overridesQuery, req.query);
-    await requirePermission(
-      permissions,
-      credentials,
-      conductorEvidenceReadPermission,
-      `Not allowed to read evidence of ${entityRef}`,
-      entityRef,
-    );
-    res.json({ overrides: await readiness.overridesFor(entityRef) });
+  addListAndRevokeRoutes(router, {
+    httpAuth,
+    permissions,
+    path: '/overrides',
+    key: 'overrides',
+    what: 'overrides',
+    revokePermission: conductorOverrideRevokePermission,
+    list: ref => readiness.overridesFor(ref),
+    get: id => readiness.getOverride(id),
+    revoke: (id, actor, admin) => readiness.revokeOverride(id, actor, admin),
   });
 
   // Asking: a person of a team. Active only once someone else approves.
@@ -108,25 +104,6 @@ export function createPromotionsRouter(deps: {
     res.json(
       await readiness.approveOverride(id, credentials.principal.userEntityRef),
     );
-  });
-
-  router.delete('/overrides/:id', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const id = parseBody(ID_PARAM, req.params.id);
-    const override = await readiness.getOverride(id);
-    await requirePermission(
-      permissions,
-      credentials,
-      conductorOverrideRevokePermission,
-      `Not allowed to revoke overrides of ${override.entityRef}`,
-      override.entityRef,
-    );
-    await readiness.revokeOverride(
-      id,
-      credentials.principal.userEntityRef,
-      await isAdmin(permissions, credentials),
-    );
-    res.status(204).end();
   });
 
   return router;
