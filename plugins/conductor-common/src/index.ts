@@ -15,3 +15,4 @@ export * from './federation';
 export * from './lineage';
 export * from './approvals';
 export * from './bundle';
+export * from './dashboards';
