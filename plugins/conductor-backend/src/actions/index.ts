@@ -5,6 +5,7 @@ import type { ReadinessService } from '../readiness';
 import { registerComplianceActions } from './complianceActions';
 import type { LineageService } from '../lineage';
 import { registerLineageActions } from './lineageActions';
+import { registerPromotionActions } from './promotionActions';
 import { registerReadinessActions } from './readinessActions';
 
 /**
@@ -15,10 +16,11 @@ import { registerReadinessActions } from './readinessActions';
 export function registerConductorActions(deps: {
   registry: ActionsRegistryService;
   permissions: PermissionsService;
-  readiness: Pick<ReadinessService, 'forEntity'>;
+  readiness: Pick<ReadinessService, 'forEntity' | 'dryRun'>;
   compliance: Pick<ComplianceService, 'forEntity'>;
   lineage: Pick<LineageService, 'blastRadius'>;
 }) {
+  registerPromotionActions(deps);
   registerReadinessActions(deps);
   registerComplianceActions(deps);
   registerLineageActions(deps);

@@ -331,7 +331,57 @@ export class ReadinessService {
     request: PromotionCheckRequest,
     requestedBy: string,
   ): Promise<PromotionDecision> {
-    const now = new Date();
+    const judged = await this.judge(request, new Date());
+    let decision = judged.decision;
+    const entityRef = decision.entityRef;
+    try {
+      decision.decisionId = await this.decisionLog.add({
+        decision,
+        requestedBy,
+        score: judged.toStore,
+      });
+    } catch (e) {
+      // A decision nobody can audit must not let a release through.
+      this.deps.logger.error(
+        `Could not record the promotion decision for ${entityRef}: ${
+          (e as Error).message
+        }`,
+      );
+      decision = {
+        ...decision,
+        allowed: false,
+        judged: false,
+        override: undefined,
+        reasons: [
+          `internal error, failing closed: the decision could not be recorded (${
+            (e as Error).message
+          })`,
+          ...decision.reasons,
+        ],
+      };
+    }
+    // Never delays or fails the gate's answer.
+    if (!decision.allowed) this.notifyBlocked(decision, judged.owner);
+    return decision;
+  }
+
+  /**
+   * What the gate would answer now, overrides included, as a dry run: it
+   * records no decision or score and alerts no one.
+   */
+  async dryRun(request: PromotionCheckRequest): Promise<PromotionDecision> {
+    return (await this.judge(request, new Date())).decision;
+  }
+
+  /** The gate's judgement, failing closed; reads only. */
+  private async judge(
+    request: PromotionCheckRequest,
+    now: Date,
+  ): Promise<{
+    decision: PromotionDecision;
+    owner?: string;
+    toStore?: StoredReadinessScore;
+  }> {
     const entityRef = stringifyEntityRef(parseEntityRef(request.entityRef));
     const threshold = this.thresholdFor(request.environment);
     const base = {
@@ -428,35 +478,7 @@ export class ReadinessService {
     // An override covers a known entity in a known environment, nothing else.
     if (!decision.allowed && entityKnown)
       decision = await this.withOverride(decision, now);
-    try {
-      decision.decisionId = await this.decisionLog.add({
-        decision,
-        requestedBy,
-        score: toStore,
-      });
-    } catch (e) {
-      // A decision nobody can audit must not let a release through.
-      this.deps.logger.error(
-        `Could not record the promotion decision for ${entityRef}: ${
-          (e as Error).message
-        }`,
-      );
-      decision = {
-        ...decision,
-        allowed: false,
-        judged: false,
-        override: undefined,
-        reasons: [
-          `internal error, failing closed: the decision could not be recorded (${
-            (e as Error).message
-          })`,
-          ...decision.reasons,
-        ],
-      };
-    }
-    // Never delays or fails the gate's answer.
-    if (!decision.allowed) this.notifyBlocked(decision, owner);
-    return decision;
+    return { decision, owner, toStore };
   }
 
   /** A blocked decision let through by an active break-glass override, if there is one. */
