@@ -6,6 +6,7 @@ import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { registerConductorActions } from './actions';
 import { createBackfillCapability, sloBurnRateSource } from './backfill';
 import { createBundleCapability } from './bundle';
+import { createDashboardsCapability } from './dashboards';
 import { createComplianceCapability } from './compliance';
 import { createEvidenceCapability } from './evidence';
 import { createFederationCapability } from './federation';
@@ -65,5 +66,8 @@ export async function createCapabilities(
     }),
     await createFederationCapability(services, reads),
     await createBundleCapability(services, reads),
+    await createDashboardsCapability(services, {
+      readinessThreshold: () => readiness.readiness.thresholdFor('production'),
+    }),
   ];
 }

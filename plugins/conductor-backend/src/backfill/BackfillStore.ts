@@ -447,6 +447,29 @@ export class BackfillStore {
     }));
   }
 
+  /** The checkpoints of several runs in one query, by run id (the dashboards). */
+  async checkpointsOfRuns(
+    runIds: number[],
+  ): Promise<Map<number, BackfillCheckpointResult[]>> {
+    const byRun = new Map<number, BackfillCheckpointResult[]>(
+      runIds.map(id => [id, []]),
+    );
+    if (runIds.length === 0) return byRun;
+    const rows = await this.db('conductor_backfill_checkpoints')
+      .whereIn('run_id', runIds)
+      .orderBy('id');
+    for (const r of rows)
+      byRun.get(Number(r.run_id))?.push({
+        at: Number(r.at),
+        passed: Boolean(r.passed),
+        wrongRows: r.wrong_rows === null ? null : Number(r.wrong_rows),
+        rowsDone: Number(r.rows_done),
+        message: r.message,
+        checkedAt: toIso(r.checked_at),
+      });
+    return byRun;
+  }
+
   async pauses(runId: number): Promise<BackfillPause[]> {
     const rows = await this.db('conductor_backfill_pauses')
       .where({ run_id: runId })

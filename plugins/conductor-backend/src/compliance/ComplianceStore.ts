@@ -130,6 +130,37 @@ export class ComplianceStore {
       }));
   }
 
+  /**
+   * Team scores of the newest `runs` finished runs, in one query (the
+   * dashboards' compliance trend for every team).
+   */
+  async teamScoresOfRecentRuns(runs: number) {
+    const recent = this.db('conductor_compliance_runs')
+      .whereNotNull('finished_at')
+      .orderBy('id', 'desc')
+      .limit(runs)
+      .select('id');
+    const rows = await this.db('conductor_compliance_scores as s')
+      .join('conductor_compliance_runs as r', 'r.id', 's.run_id')
+      .where('s.scope', 'team')
+      .whereIn('s.run_id', recent)
+      .orderBy('r.id')
+      .select(
+        'r.id as runId',
+        'r.finished_at as at',
+        's.ref as ref',
+        's.score as score',
+      );
+    return rows.map(
+      (r: { runId: unknown; at: unknown; ref: string; score: unknown }) => ({
+        runId: Number(r.runId),
+        at: toIso(r.at),
+        ref: r.ref,
+        score: toScore(r.score),
+      }),
+    );
+  }
+
   /** The fact values the last run saw, per entity. */
   async factsSeen(entityRefs: string[]): Promise<Map<string, FactValues>> {
     const seen = new Map<string, FactValues>();
