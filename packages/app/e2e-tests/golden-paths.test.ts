@@ -1,16 +1,5 @@
 import { Page, expect, test } from '@playwright/test';
-
-/** Signs in as guest, and waits until the portal shows its navigation. */
-async function signIn(page: Page) {
-  await page.goto('/');
-  await expect(async () => {
-    const enter = page.getByRole('button', { name: 'Enter' });
-    if (await enter.isVisible()) await enter.click();
-    await expect(
-      page.getByRole('link', { name: 'Catalog', exact: true }),
-    ).toBeVisible({ timeout: 5_000 });
-  }).toPass({ timeout: 60_000 });
-}
+import { signIn } from './support';
 
 /** Picks an entity in a catalog picker (Autocomplete) by typing its name. */
 async function pick(page: Page, label: string, name: string) {

@@ -5,6 +5,7 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { catalogModuleGoldenPathLocations } from '@internal/plugin-scaffolder-backend-module-conductor';
 import { demoRepositoriesPlugin } from './modules/demoRepositories';
+import { authModuleDemoSignIn } from './modules/demoSignIn';
 
 const backend = createBackend();
 
@@ -13,6 +14,8 @@ backend.add(import('@backstage/plugin-app-backend'));
 // auth: guest sign-in for the demo portal
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// demo-only: sign in as one of app.demoSignIn.people (inert unless configured)
+backend.add(authModuleDemoSignIn);
 
 // catalog
 backend.add(import('@backstage/plugin-catalog-backend'));
@@ -45,6 +48,9 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 // Maestro Conductor
 backend.add(import('@internal/plugin-conductor-backend'));
+// Conductor's answers as MCP tools for agents at /api/mcp-actions/v1
+// (backend.actions.pluginSources lists the plugins whose actions it serves)
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // demo repositories read by the evidence collectors (inert unless configured)
 backend.add(demoRepositoriesPlugin);

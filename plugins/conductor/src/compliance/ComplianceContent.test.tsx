@@ -42,16 +42,22 @@ describe('ComplianceContent', () => {
                   'fail',
                   ['sbom.coverage'],
                 ),
-                result(
-                  'SEC-MFA-01',
-                  'fail',
-                  'mfa.enforced = false; fails: mfa.enforced',
-                ),
-                result(
-                  'OPS-RUNBOOK-01',
-                  'exempt',
-                  'exempt: runbook.url is missing',
-                ),
+                {
+                  ...result(
+                    'SEC-MFA-01',
+                    'fail',
+                    'mfa.enforced = false; fails: mfa.enforced',
+                  ),
+                  remediation: 'mfa-enforce',
+                },
+                {
+                  ...result(
+                    'OPS-RUNBOOK-01',
+                    'exempt',
+                    'exempt: runbook.url is missing',
+                  ),
+                  remediation: 'runbook-link',
+                },
               ],
               factChanges: [
                 {
@@ -113,9 +119,18 @@ describe('ComplianceContent', () => {
     expect(rows[2]).toHaveTextContent('was fail; changed: sbom.coverage');
     // The active exemption is shown on its control; the expired one is not.
     expect(rows[1]).toHaveTextContent(
-      'exempt until 2099-01-01, approved by user:default/carol: runbook moves to the new wiki',
+      'exempt until 2099-01-01, approved by carol: runbook moves to the new wiki',
     );
+    expect(
+      within(rows[1]).getByRole('link', { name: 'carol' }),
+    ).toHaveAttribute('href', '/catalog/default/user/carol');
     expect(rows[0]).not.toHaveTextContent('exempt until');
+    // Fix leads to the recipe the bot applies; a remediation with no recipe
+    // says it is done by hand.
+    expect(
+      within(rows[1]).getByRole('link', { name: /runbook/i }),
+    ).toHaveAttribute('href', '/conductor/auto-prs#recipe-runbook-link');
+    expect(rows[0]).toHaveTextContent('mfa-enforce (by hand)');
 
     const changes = within(
       screen.getByRole('table', { name: 'evidence changes' }),

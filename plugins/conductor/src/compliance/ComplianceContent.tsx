@@ -30,6 +30,7 @@ import {
 } from 'recharts';
 import { REMEDIATION_RECIPES } from '@internal/plugin-conductor-common';
 import { FixWithPrButton } from '../remediation/FixWithPrButton';
+import { RemediationLink } from '../remediation/RecipesCard';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useAsync from 'react-use/esm/useAsync';
 import { ComplianceApi, complianceApiRef } from './api';
@@ -40,6 +41,7 @@ import {
   Age,
   ChartFigure,
   DataTable,
+  EntityLink,
   RequestExemptionDialog,
   formatDay,
   formatDelta,
@@ -269,14 +271,15 @@ export function ComplianceContent() {
                     {exemption && (
                       <Typography variant="caption" display="block">
                         exempt until {formatDay(exemption.expiresAt)}, approved
-                        by {exemption.approver}: {exemption.reason}
+                        by <EntityLink entityRef={exemption.approver} />:{' '}
+                        {exemption.reason}
                       </Typography>
                     )}
                   </>,
                   <Age at={r.since} />,
                   <>
                     {r.remediation && (
-                      <Typography variant="body2">{r.remediation}</Typography>
+                      <RemediationLink remediation={r.remediation} />
                     )}
                     {(r.status === 'fail' || r.status === 'error') &&
                       r.remediation &&
@@ -341,10 +344,10 @@ export function ComplianceContent() {
                   cells: [
                     e.controlId,
                     e.reason,
-                    e.approver || '—',
+                    e.approver ? <EntityLink entityRef={e.approver} /> : '—',
                     <span title={e.expiresAt}>{formatDay(e.expiresAt)}</span>,
                     state,
-                    e.createdBy,
+                    <EntityLink entityRef={e.createdBy} />,
                     <Box sx={{ whiteSpace: 'nowrap' }}>
                       {state === 'requested' && (
                         <ActionButton

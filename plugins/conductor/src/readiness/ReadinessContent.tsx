@@ -38,6 +38,7 @@ import {
   Age,
   ChartFigure,
   DataTable,
+  EntityLink,
   RequestOverrideDialog,
   formatDay,
   formatPoints,
@@ -230,8 +231,8 @@ export function ReadinessContent() {
                 cells: [
                   o.environment,
                   o.reason,
-                  o.createdBy,
-                  o.approver || '—',
+                  <EntityLink entityRef={o.createdBy} />,
+                  o.approver ? <EntityLink entityRef={o.approver} /> : '—',
                   <span title={o.expiresAt}>{formatDay(o.expiresAt)}</span>,
                   <Box sx={{ whiteSpace: 'nowrap' }}>
                     {o.status === 'requested' && (
@@ -293,7 +294,7 @@ export function ReadinessContent() {
                   d.version ?? '',
                   d.allowed ? 'allowed' : 'blocked',
                   `${formatScore(d.score)} of ${formatScore(d.threshold)}`,
-                  d.requestedBy,
+                  <EntityLink entityRef={d.requestedBy} />,
                   d.reasons[0],
                 ],
               }))}

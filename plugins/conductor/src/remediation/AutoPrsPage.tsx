@@ -31,9 +31,17 @@ import {
   formatPercent,
 } from '../shared';
 import { remediationApiRef } from './api';
+import { RecipesCard } from './RecipesCard';
 
 const shortTeam = (ref?: string) =>
   ref ? ref.replace(/^group:default\//, '') : 'unowned';
+/** A team as a link to its Conductor tab. */
+const TeamLink = (props: { team?: string }) =>
+  props.team ? (
+    <EntityLink entityRef={props.team} tab="conductor" />
+  ) : (
+    <>unowned</>
+  );
 function hours(h: number | null): string {
   if (h === null) return 'n/a';
   return h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} d`;
@@ -184,7 +192,7 @@ export function AutoPrsPage() {
               rows={teams.map(t => ({
                 key: t.team,
                 cells: [
-                  shortTeam(t.team),
+                  <TeamLink team={t.team} />,
                   t.opened,
                   t.merged,
                   t.closed,
@@ -226,7 +234,7 @@ export function AutoPrsPage() {
                 key: String(cr.id),
                 cells: [
                   <EntityLink entityRef={cr.entityRef} />,
-                  shortTeam(cr.team),
+                  <TeamLink team={cr.team} />,
                   cr.state,
                   cr.controls.join(', '),
                   formatAgo(cr.openedAt),
@@ -263,13 +271,16 @@ export function AutoPrsPage() {
                   new Date(e.at).toISOString().replace('T', ' ').slice(0, 16),
                   e.kind,
                   <EntityLink entityRef={e.entityRef} />,
-                  shortTeam(e.team),
+                  <TeamLink team={e.team} />,
                   e.controls.join(', '),
                   e.message,
                 ],
               }))}
             />
           </InfoCard>
+        </Grid>
+        <Grid item xs={12}>
+          <RecipesCard />
         </Grid>
       </Grid>
     </Content>

@@ -6,6 +6,8 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { ReactNode } from 'react';
 
+const ENTITY_REF = /^[^:/\s]+:[^:/\s]+\/[^:/\s]+$/;
+
 /**
  * An entity as a link. Without `tab` it is Backstage's `EntityRefLink` (the
  * entity's page, its name, the full ref on hover); with `tab` it leads to
@@ -18,6 +20,10 @@ export function EntityLink(props: {
   children?: ReactNode;
 }) {
   const linkTo = useEntityRefLink();
+  // Who asked or approved can be a service (e.g. CI), not an entity: named, not linked.
+  if (!ENTITY_REF.test(props.entityRef)) {
+    return <>{props.children ?? props.entityRef}</>;
+  }
   if (!props.tab) {
     return (
       <EntityRefLink entityRef={props.entityRef} hideIcon>
