@@ -105,7 +105,11 @@ describe('Conductor actions through the actions registry', () => {
         input: { entityRef: 'not a ref' },
         credentials: mockCredentials.user(),
       }),
-    ).rejects.toThrow(/^entityRef: /);
+    ).rejects.toMatchObject({
+      // An InputError reaches an MCP client as a tool error it can read.
+      name: 'InputError',
+      message: expect.stringMatching(/^entityRef: /),
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 import { PermissionsService } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { conductorLineageReadPermission } from '@internal/plugin-conductor-common';
+import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 import type { LineageService } from '../lineage';
 import { ENTITY_REF } from '../shared/http';
@@ -48,7 +49,7 @@ export function registerLineageActions(deps: {
     run: async (input, credentials) => {
       const parsed = ENTITY_REF.safeParse(input.entityRef);
       if (!parsed.success)
-        throw new Error(`entityRef: ${parsed.error.issues[0].message}`);
+        throw new InputError(`entityRef: ${parsed.error.issues[0].message}`);
       const entityRef = parsed.data;
       await requirePermission(
         deps.permissions,
