@@ -155,6 +155,12 @@ export interface Config {
         /** Price of one second of database time spent in batches. */
         perDbSecond?: number;
       };
+      /**
+       * A run whose last five batches cost more than this many times its
+       * average database time a row is paused (the "backfill cost spike"
+       * alert). Measured only when `unitCost.perDbSecond` is above 0. Default 3.
+       */
+      costSpikeFactor?: number;
       /** Prometheus for the definitions' `health.prometheus` queries. */
       prometheus?: { url?: string };
       /** How long a runner's lease on a run lasts without renewal. Default 30. */
@@ -238,5 +244,31 @@ export interface Config {
         schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       };
     };
+    /**
+     * The alerts Conductor sends as Backstage notifications (docs/alerts.md).
+     * Each can be switched off; thresholds stay under their capability's key.
+     */
+    alerts?: {
+      /** "Compliance score below target" (`conductor.compliance.targetScore`). */
+      complianceBelowTarget?: ConductorAlertConfig;
+      /** "CI library mismatch" (`conductor.federation.maxVersionsBehind`). Default throttle a day. */
+      ciLibraryMismatch?: ConductorAlertConfig;
+      /** "Release blocked" (PRS below the threshold, `conductor.readiness.thresholds`). Default throttle an hour. */
+      releaseBlocked?: ConductorAlertConfig;
+      /** "Backfill cost spike" and over-budget pauses. Default throttle 10 minutes. */
+      backfillCostSpike?: ConductorAlertConfig;
+      /** "Blast radius over N services without mitigation" (`conductor.lineage.maxServices`). */
+      blastRadius?: ConductorAlertConfig;
+      /** SLO error budget burning too fast (`conductor.slo.defaultWindowDays`). */
+      sloBurnRate?: ConductorAlertConfig;
+    };
   };
+}
+
+/** One alert's switch and repeat window. */
+interface ConductorAlertConfig {
+  /** false: no notification is sent (the gate, pause or run still happens). Default true. */
+  enabled?: boolean;
+  /** Least minutes between two sends for the same subject; 0 to 10080. */
+  throttleMinutes?: number;
 }

@@ -16,3 +16,4 @@ export * from './lineage';
 export * from './approvals';
 export * from './bundle';
 export * from './dashboards';
+export * from './alerts';

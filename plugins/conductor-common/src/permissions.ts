@@ -8,6 +8,7 @@ import { conductorFederationPermissions } from './federation/permissions';
 import { conductorSloPermissions } from './slo/permissions';
 import { conductorLineagePermissions } from './lineage/permissions';
 import { conductorBundlePermissions } from './bundle/permissions';
+import { conductorAlertsPermissions } from './alerts/permissions';
 
 // Who holds which permission is decided by the portal's permission policy
 // (plugins/conductor-backend-module-permission-policy, docs/security.md).
@@ -168,4 +169,5 @@ export const conductorPermissions: Permission[] = [
   ...conductorSloPermissions,
   ...conductorLineagePermissions,
   ...conductorBundlePermissions,
+  ...conductorAlertsPermissions,
 ];

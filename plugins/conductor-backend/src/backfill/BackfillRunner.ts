@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
 import {
   BackfillCheckpointResult,
   BackfillHealthReadings,
@@ -9,11 +10,16 @@ import {
   isCostSpike,
   nextBatchSize,
   projectCost,
+  alertLinks,
 } from '@internal/plugin-conductor-common';
 import { BackfillJsStep } from '@internal/plugin-conductor-node';
 import { Knex } from 'knex';
 import os from 'node:os';
 import { AlertSender } from '../shared/AlertSender';
+import {
+  BackfillCostAlertSettings,
+  readBackfillCostAlertSettings,
+} from './alertSettings';
 import { EvidenceAccess } from '../shared/capability';
 import { BackfillStore, StaleRunError, StoredRun } from './BackfillStore';
 import {
@@ -43,6 +49,8 @@ export interface BackfillRunnerOptions {
   evidence: Pick<EvidenceAccess, 'recordObserved'>;
   logger: LoggerService;
   alerts?: Pick<AlertSender, 'enqueue'>;
+  /** The cost spike guardrail and its alert; config's defaults when absent. */
+  costAlert?: BackfillCostAlertSettings;
   /** The owning group of an entity, to alert; else the entity itself. */
   ownerOf?: (entityRef: string) => string | undefined;
   slo?: BackfillSloSource;
@@ -101,8 +109,11 @@ export class BackfillRunner {
   readonly runnerId: string;
   private readonly buckets = new Map<number, TokenBucket>();
   private readonly lastHealth = new Map<number, number>();
+  private readonly costAlert: BackfillCostAlertSettings;
 
   constructor(private readonly o: BackfillRunnerOptions) {
+    this.costAlert =
+      o.costAlert ?? readBackfillCostAlertSettings(new ConfigReader({}));
     this.runnerId =
       o.runnerId ??
       `${os.hostname()}:${process.pid}:${Math.random()
@@ -522,6 +533,7 @@ export class BackfillRunner {
       )} is over the budget ${d.costBudget}`;
       title = `Backfill ${d.id} paused: over its cost budget`;
     } else if (this.o.unitCost.perDbSecond > 0) {
+      const { spikeFactor, throttleMs } = this.costAlert;
       const recent = await this.o.store.batches(run.id, 5);
       const r = recent.reduce(
         (a, b) => ({ rows: a.rows + b.rows, dbMs: a.dbMs + b.durationMs }),
@@ -531,14 +543,14 @@ export class BackfillRunner {
         .filter(p => p.kind === 'cost' && /spike/.test(p.reason))
         .pop();
       if (
-        isCostSpike(r, { rows: run.rowsDone, dbMs: run.dbMs }) &&
-        (!lastSpike || Date.now() - Date.parse(lastSpike.at) > 600_000)
+        isCostSpike(r, { rows: run.rowsDone, dbMs: run.dbMs }, spikeFactor) &&
+        (!lastSpike || Date.now() - Date.parse(lastSpike.at) > throttleMs)
       ) {
         reason = `backfill cost spike: the last ${
           recent.length
         } batches cost ${(r.dbMs / r.rows).toFixed(
           3,
-        )} ms of database time a row, over 3× the run's ${(
+        )} ms of database time a row, over ${spikeFactor}× the run's ${(
           run.dbMs / run.rowsDone
         ).toFixed(3)}`;
         title = `Backfill cost spike: ${d.id}`;
@@ -550,6 +562,8 @@ export class BackfillRunner {
       pause: { kind: 'cost', reason },
       releaseLease: true,
     });
+    this.o.logger.warn(`Backfill ${d.id} run ${run.id} paused: ${reason}`);
+    if (!this.costAlert.enabled) return false;
     this.o.alerts?.enqueue(`conductor.backfill.cost:${run.id}`, {
       recipients: {
         type: 'entity',
@@ -558,13 +572,12 @@ export class BackfillRunner {
       payload: {
         title,
         description: `${reason}. Resume or retune it from the Backfills page.`,
-        link: `/conductor/backfills/${paused.id}`,
+        link: alertLinks.backfillCostSpike.to(paused.id),
         severity: 'high',
         topic: 'conductor.backfill.cost',
         scope: `conductor.backfill.cost:${run.id}`,
       },
     });
-    this.o.logger.warn(`Backfill ${d.id} run ${run.id} paused: ${reason}`);
     return false;
   }
 

@@ -6,6 +6,7 @@ import {
   ConductorServices,
   EvidenceAccess,
 } from '../shared/capability';
+import { readBackfillCostAlertSettings } from './alertSettings';
 import { BackfillRunner, BackfillSloSource } from './BackfillRunner';
 import { BackfillService } from './BackfillService';
 import { BackfillStore } from './BackfillStore';
@@ -15,6 +16,7 @@ import { BackfillTargets } from './targets';
 export type { BackfillService } from './BackfillService';
 export type { BackfillSloSource } from './BackfillRunner';
 export { sloBurnRateSource } from './sloSource';
+export { readBackfillCostAlertSettings } from './alertSettings';
 
 /**
  * Backfill runner: definitions from files named in config or registered by
@@ -39,12 +41,12 @@ export async function createBackfillCapability(
     config.getOptionalConfig('conductor.backfill.connections'),
     db,
   );
+  const costAlert = readBackfillCostAlertSettings(config);
   const unitCost = {
     perMillionRows:
       config.getOptionalNumber('conductor.backfill.unitCost.perMillionRows') ??
       0,
-    perDbSecond:
-      config.getOptionalNumber('conductor.backfill.unitCost.perDbSecond') ?? 0,
+    perDbSecond: costAlert.perDbSecond,
   };
   const jsSteps = new Map((deps.jsSteps ?? []).map(s => [s.id, s]));
   const runner = new BackfillRunner({
@@ -59,6 +61,7 @@ export async function createBackfillCapability(
       'conductor.backfill.prometheus.url',
     ),
     unitCost,
+    costAlert,
     jsSteps,
     leaseTtlMs: config.getOptionalNumber('conductor.backfill.leaseSeconds')
       ? config.getNumber('conductor.backfill.leaseSeconds') * 1000

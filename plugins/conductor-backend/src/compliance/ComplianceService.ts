@@ -3,6 +3,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { assertMayRevoke, assertSecondPerson } from '../shared/approvals';
 import { AlertSender } from '../shared/AlertSender';
+import { ComplianceAlertSettings } from './alertSettings';
 import {
   CompiledControl,
   ControlResult,
@@ -27,6 +28,7 @@ import {
   loadControlsCatalog,
   validateEvidencePush,
   reasonProblem,
+  alertLinks,
 } from '@internal/plugin-conductor-common';
 import fs from 'node:fs/promises';
 import { CatalogSnapshot, EvidenceAccess } from '../shared/capability';
@@ -61,8 +63,8 @@ export class ComplianceService {
       logger: LoggerService;
       /** How far ahead an exemption may expire. Default 90 days. */
       maxExemptionDays?: number;
-      /** Teams below this score are told after each run. Default 0.8. */
-      targetScore?: number;
+      /** The "compliance score < target" alert (`readComplianceAlertSettings`). */
+      belowTarget: ComplianceAlertSettings;
       alerts?: AlertSender;
     },
   ) {}
@@ -204,7 +206,7 @@ export class ComplianceService {
     const flipped = results.filter(
       r => r.previousStatus && r.previousStatus !== r.status,
     ).length;
-    const target = this.deps.targetScore ?? 0.8;
+    const target = this.deps.belowTarget.target;
     const teamsBelowTarget = scores
       .filter(s => s.scope === 'team' && s.score < target)
       .map(s => s.ref)
@@ -229,25 +231,39 @@ export class ComplianceService {
     };
   }
 
-  /** The "compliance score < target" alert, one per team, updated each run. */
+  /**
+   * The "compliance score < target" alert, to the team. Sent when the team
+   * falls below the target or drops further, not again on every run while
+   * it stays where it was.
+   */
   private notifyBelowTarget(team: string, row: ScoreRow, target: number) {
+    const { enabled, throttleMs } = this.deps.belowTarget;
+    const sameAsBefore =
+      row.previousScore !== null &&
+      row.previousScore < target &&
+      row.score >= row.previousScore;
+    if (!enabled || sameAsBefore) return;
     const key = `conductor.compliance.below-target:${team}`;
-    this.deps.alerts?.enqueue(key, {
-      recipients: { type: 'entity', entityRef: team },
-      payload: {
-        title: `Compliance score ${(row.score * 100).toFixed(
-          1,
-        )} % is below the ${(target * 100).toFixed(0)} % target`,
-        description:
-          row.previousScore === null
-            ? 'First run.'
-            : `Previous run: ${(row.previousScore * 100).toFixed(1)} %.`,
-        link: '/compliance',
-        severity: 'high',
-        topic: 'conductor.compliance.below-target',
-        scope: key,
+    this.deps.alerts?.enqueue(
+      key,
+      {
+        recipients: { type: 'entity', entityRef: team },
+        payload: {
+          title: `Compliance score ${(row.score * 100).toFixed(
+            1,
+          )} % is below the ${(target * 100).toFixed(0)} % target`,
+          description:
+            row.previousScore === null
+              ? 'First run.'
+              : `Previous run: ${(row.previousScore * 100).toFixed(1)} %.`,
+          link: alertLinks.complianceBelowTarget.to(team),
+          severity: 'high',
+          topic: 'conductor.compliance.below-target',
+          scope: key,
+        },
       },
-    });
+      throttleMs,
+    );
   }
 
   /**

@@ -4,11 +4,13 @@ import {
   ConductorServices,
   EvidenceAccess,
 } from '../shared/capability';
+import { readComplianceAlertSettings } from './alertSettings';
 import { ComplianceService } from './ComplianceService';
 import { ComplianceStore } from './ComplianceStore';
 import { createComplianceRouter } from './router';
 
 export type { ComplianceService } from './ComplianceService';
+export { readComplianceAlertSettings } from './alertSettings';
 
 /**
  * Continuous compliance: the controls catalog, nightly and on-demand runs
@@ -31,7 +33,7 @@ export async function createComplianceCapability(
     evidence: deps.evidence,
     catalogSnapshot: services.catalogSnapshot,
     logger,
-    targetScore: config.getOptionalNumber('conductor.compliance.targetScore'),
+    belowTarget: readComplianceAlertSettings(config),
     alerts: services.alerts,
   });
   await compliance.loadControls({ initial: true });

@@ -19,10 +19,12 @@ import {
   parseCiManifest,
   resolvePin,
   WorkflowParseError,
+  alertLinks,
 } from '@internal/plugin-conductor-common';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AlertSender } from '../shared/AlertSender';
+import { AlertSwitch } from '../shared/alertSettings';
 import { CatalogSnapshot, EvidenceAccess } from '../shared/capability';
 import { allowedEntities } from '../shared/permissions';
 import { PermissionsService } from '@backstage/backend-plugin-api';
@@ -39,6 +41,8 @@ export interface FederationSettings {
   maxVersionsBehind: number;
   /** The "Federation Rollback" runbook the board links to. */
   runbookUrl: string;
+  /** `conductor.alerts.ciLibraryMismatch`: on/off and repeat window (default a day). */
+  mismatchAlert: AlertSwitch;
 }
 
 const DAY_MS = 86_400_000;
@@ -209,12 +213,13 @@ export class FederationService {
     return repositories;
   }
 
-  /** The seed's "CI lib mismatch" alert, to the owner, at most once a day per repository. */
+  /** The seed's "CI lib mismatch" alert, to the owner, at most once a day (by default) per repository. */
   private alertMismatch(
     repo: FederationRepository,
     manifest: CiLibraryManifest,
   ) {
-    if (repo.status !== 'mismatch' || !repo.owner) return;
+    const { enabled, throttleMs } = this.deps.settings.mismatchAlert;
+    if (!enabled || repo.status !== 'mismatch' || !repo.owner) return;
     const latest = latestVersion(manifest).version;
     const key = `conductor.federation.mismatch:${repo.entityRef}`;
     this.deps.alerts.enqueue(
@@ -228,13 +233,13 @@ export class FederationService {
           } behind. Gates added since: ${
             repo.drift?.gatesAddedSince.join(', ') || 'none'
           }. Pinned at ${repo.pinnedAt}.`,
-          link: '/conductor/federation',
+          link: alertLinks.ciLibraryMismatch.to(),
           severity: 'normal',
           topic: 'conductor.federation.mismatch',
           scope: key,
         },
       },
-      DAY_MS,
+      throttleMs,
     );
   }
 

@@ -12,6 +12,7 @@ import {
   RepositoryRule,
   resolveTarget,
 } from '../remediation/providers';
+import { readAlertSwitch } from '../shared/alertSettings';
 import { FederationPins } from './FederationPins';
 import { FederationService, FederationSettings } from './FederationService';
 import { FederationStore } from './FederationStore';
@@ -54,6 +55,7 @@ export function readFederationSettings(
     runbookUrl:
       config.getOptionalString('conductor.federation.runbookUrl') ??
       'https://github.com/intelgraph/maestro-conductor/blob/main/docs/federation.md#federation-rollback',
+    mismatchAlert: readAlertSwitch(config, 'ciLibraryMismatch', 24 * 60),
   };
 }
 

@@ -11,6 +11,7 @@ import {
   computeReadiness,
   reasonProblem,
   ReadinessPolicy,
+  alertLinks,
 } from '@internal/plugin-conductor-common';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { assertMayRevoke, assertSecondPerson } from '../shared/approvals';
@@ -23,12 +24,6 @@ import {
   StoredReadinessScore,
 } from './ReadinessStore';
 import { ReadinessSettings } from './readinessConfig';
-
-/** The portal path of an entity's Readiness tab. */
-export function readinessPagePath(entityRef: string): string {
-  const { kind, namespace, name } = parseEntityRef(entityRef);
-  return `/catalog/${namespace}/${kind}/${name}/readiness`;
-}
 
 function toStoredScore(s: ReadinessScore): StoredReadinessScore {
   return {
@@ -519,9 +514,10 @@ export class ReadinessService {
     };
   }
 
-  /** Tells the owning group, at most once an hour per entity and environment. */
+  /** Tells the owning group, at most once an hour (by default) per entity and environment. */
   private notifyBlocked(decision: PromotionDecision, owner?: string) {
-    if (!this.deps.alerts || !owner) return;
+    const { enabled, throttleMs } = this.deps.settings.blockedAlert;
+    if (!this.deps.alerts || !owner || !enabled) return;
     const key = `conductor.promotion.blocked:${decision.entityRef}:${decision.environment}`;
     this.deps.alerts.enqueue(
       key,
@@ -530,14 +526,14 @@ export class ReadinessService {
         payload: {
           title: `Release of ${decision.entityRef} to ${decision.environment} blocked`,
           description: decision.reasons.slice(0, 3).join('; '),
-          link: readinessPagePath(decision.entityRef),
+          link: alertLinks.releaseBlocked.to(decision.entityRef),
           severity: 'high',
           topic: 'conductor.promotion.blocked',
           // One notification per entity and environment, updated on each block.
           scope: key,
         },
       },
-      3_600_000,
+      throttleMs,
     );
   }
 }

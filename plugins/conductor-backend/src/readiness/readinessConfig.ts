@@ -4,6 +4,7 @@ import {
   ReadinessPolicy,
   validateReadinessWeights,
 } from '@internal/plugin-conductor-common';
+import { AlertSwitch, readAlertSwitch } from '../shared/alertSettings';
 
 /** What the gate needs from config, checked at start-up. */
 export interface ReadinessSettings {
@@ -16,6 +17,8 @@ export interface ReadinessSettings {
   maxOverrideHours: number;
   /** Weights of a component type (`spec.type`) when it has its own. */
   weightsByType: Record<string, ReadinessPolicy['weights']>;
+  /** `conductor.alerts.releaseBlocked`: on/off and repeat window (default an hour). */
+  blockedAlert: AlertSwitch;
 }
 
 function positive(config: Config, key: string, fallback: number): number {
@@ -41,6 +44,7 @@ export function readReadinessSettings(root: Config): ReadinessSettings {
       defaultThreshold: 0.9,
       maxOverrideHours: 72,
       weightsByType: {},
+      blockedAlert: readAlertSwitch(root, 'releaseBlocked', 60),
     };
   }
   const weights = validateReadinessWeights(
@@ -96,5 +100,6 @@ export function readReadinessSettings(root: Config): ReadinessSettings {
         ),
       ]),
     ),
+    blockedAlert: readAlertSwitch(root, 'releaseBlocked', 60),
   };
 }

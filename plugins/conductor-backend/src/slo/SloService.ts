@@ -23,8 +23,10 @@ import {
   sliFromErrorRatio,
   sloMetricSelector,
   wouldFire,
+  alertLinks,
 } from '@internal/plugin-conductor-common';
 import { AlertSender } from '../shared/AlertSender';
+import { AlertSwitch } from '../shared/alertSettings';
 import { CatalogSnapshot, EvidenceAccess } from '../shared/capability';
 import {
   PromQLError,
@@ -97,6 +99,8 @@ export class SloService {
       catalogSnapshot: CatalogSnapshot;
       evidence: EvidenceAccess;
       alerts: AlertSender;
+      /** On/off of the burn alerts (`readSloBurnAlertSettings`). */
+      burnAlert?: AlertSwitch;
       alertStore: SloAlertStore;
       logger: LoggerService;
       cost?: SloCostSettings;
@@ -718,7 +722,8 @@ export class SloService {
     firing: boolean,
     conditions: SloBurnAlertStatus[],
   ) {
-    if (!row.owner) return;
+    // Switched off: the state is still tracked, so nothing is sent late when switched on.
+    if (!row.owner || this.deps.burnAlert?.enabled === false) return;
     const alertKey = `conductor-slo:${row.entityRef}:${slo.id}:${severity}`;
     const which = conditions
       .filter(c => c.firing)
@@ -742,7 +747,7 @@ export class SloService {
                 : `${(slo.budgetRemaining * 100).toFixed(1)} %`
             } of ${slo.windowDays} days.`
           : `No ${severity} burn-rate condition holds any more.`,
-        link: `/conductor/slo?team=${encodeURIComponent(row.owner)}`,
+        link: alertLinks.sloBurnRate.to(row.owner),
         severity: firing ? SEVERITY[severity] : 'low',
         topic: 'conductor.slo.burn-rate',
         scope: alertKey,

@@ -4,6 +4,7 @@ import {
   EvidenceAccess,
 } from '../shared/capability';
 import path from 'node:path';
+import { readSloBurnAlertSettings } from './alertSettings';
 import { PrometheusClient } from './PrometheusClient';
 import { SloAlertStore } from './SloAlertStore';
 import { SloDefinitions } from './SloDefinitions';
@@ -11,6 +12,7 @@ import { SloCostSettings, SloService } from './SloService';
 import { createSloRouter } from './router';
 
 export type { SloService } from './SloService';
+export { readSloBurnAlertSettings } from './alertSettings';
 
 /**
  * Team SLO boards from Prometheus: SLO files (OpenSLO, Sloth) named by
@@ -32,11 +34,8 @@ export async function createSloCapability(
   const c = config.getOptionalConfig('conductor.slo');
   const cacheTtlMs = (c?.getOptionalNumber('cacheTtlSeconds') ?? 30) * 1000;
   const url = c?.getOptionalString('prometheus.url');
-  const windowDays = c?.getOptionalNumber('defaultWindowDays') ?? 30;
-  if (windowDays !== 28 && windowDays !== 30)
-    throw new Error(
-      `conductor.slo.defaultWindowDays must be 28 or 30, got ${windowDays}`,
-    );
+  const burnAlert = readSloBurnAlertSettings(config);
+  const windowDays = burnAlert.windowDays;
   const costConfig = c?.getOptionalConfig('cost');
   const cost: SloCostSettings | undefined = costConfig
     ? {
@@ -73,6 +72,7 @@ export async function createSloCapability(
     catalogSnapshot: services.catalogSnapshot,
     evidence: deps.evidence,
     alerts: services.alerts,
+    burnAlert,
     alertStore: new SloAlertStore(services.db),
     logger,
     cost,
