@@ -14,6 +14,7 @@ import { SloClient, sloApiRef } from '../slo/api';
 import { lineageApi } from '../lineage/extensions';
 import { federationApi } from '../federation/extensions';
 import { bundleApi } from '../bundle/extensions';
+import { dashboardsApi } from '../dashboards/extensions';
 import { ConductorHttp } from '../shared/http';
 
 const deps = { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef };
@@ -95,4 +96,5 @@ export const conductorApis = [
   federationApi,
   lineageApi,
   bundleApi,
+  dashboardsApi,
 ];

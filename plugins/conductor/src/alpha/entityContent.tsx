@@ -6,6 +6,7 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { entityLineageContent } from '../lineage/extensions';
+import { entityTeamDashboardsContent } from '../dashboards/extensions';
 import { Entity } from '@backstage/catalog-model';
 import { isSloAvailable } from '../slo/isSloAvailable';
 
@@ -129,5 +130,6 @@ export const conductorEntityContent = [
   entityBackfillContent,
   entityLineageContent,
   entityComponentsContent,
+  entityTeamDashboardsContent,
   entityOverviewCard,
 ];

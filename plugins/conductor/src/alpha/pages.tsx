@@ -13,6 +13,7 @@ import { useEffect } from 'react';
 import { complianceRouteRef, readinessRouteRef, rootRouteRef } from '../routes';
 import { federationSubPage } from '../federation/extensions';
 import { bundlesSubPage } from '../bundle/extensions';
+import { dashboardsSubPage } from '../dashboards/extensions';
 
 /** The Conductor page: the capabilities' pages are its tabs. @alpha */
 export const conductorPage = PageBlueprint.make({
@@ -124,6 +125,7 @@ export const conductorPages = [
   backfillsSubPage,
   federationSubPage,
   bundlesSubPage,
+  dashboardsSubPage,
   redirectPage('compliance-redirect', '/compliance', complianceRouteRef),
   redirectPage('readiness-redirect', '/readiness', readinessRouteRef),
 ];
