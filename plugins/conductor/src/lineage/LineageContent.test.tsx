@@ -254,7 +254,11 @@ describe('LineageContent', () => {
     expect(out).toHaveTextContent(
       'MonthlyExport (export-worker/MonthlyExport.graphql) — broken by Asset.name',
     );
-    expect(out).toHaveTextContent('Extend the deprecation window');
+    // the step's `code` is shown as code, without the backticks
+    expect(out).toHaveTextContent(
+      'Extend the deprecation window: keep Asset.name until export-worker no longer use it',
+    );
+    expect(screen.getByText('Asset.name', { selector: 'code' })).toBeVisible();
     expect(api.blastRadius).toHaveBeenCalledWith({
       entityRef: 'api:default/reports-graphql',
       headSdl: 'type Query { assets: [Asset] } type Asset { id: ID }',

@@ -9,23 +9,8 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   BlastRadiusResponse,
-  LineageEdge,
-  LineageGraphResponse,
   LineageNode,
-  LineageNodeKind,
 } from '@internal/plugin-conductor-common';
-import ApartmentIcon from '@mui/icons-material/Apartment';
-import ApiIcon from '@mui/icons-material/Api';
-import AccountTreeIcon from '@mui/icons-material/AccountTree';
-import CategoryIcon from '@mui/icons-material/Category';
-import CodeIcon from '@mui/icons-material/Code';
-import DescriptionIcon from '@mui/icons-material/Description';
-import DevicesIcon from '@mui/icons-material/Devices';
-import DnsIcon from '@mui/icons-material/Dns';
-import FunctionsIcon from '@mui/icons-material/Functions';
-import GavelIcon from '@mui/icons-material/Gavel';
-import ScienceIcon from '@mui/icons-material/Science';
-import ShortTextIcon from '@mui/icons-material/ShortText';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -37,101 +22,10 @@ import MenuItem from '@mui/material/MenuItem';
 import Select from '@mui/material/Select';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { ComponentType, memo, useCallback, useMemo, useState } from 'react';
-import ReactFlow, {
-  Background,
-  Controls,
-  Edge,
-  Handle,
-  MiniMap,
-  Node,
-  NodeProps,
-  Position,
-} from 'reactflow';
-import 'reactflow/dist/style.css';
+import { useCallback, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { lineageApiRef } from './api';
-import { NODE_HEIGHT, NODE_WIDTH, layoutGraph } from './layout';
-
-/** Colour and icon of each node kind, so kinds are told apart at a glance. */
-export const NODE_KIND_STYLE: Record<
-  LineageNodeKind,
-  { colour: string; icon: ComponentType<{ fontSize?: 'small' }>; name: string }
-> = {
-  service: { colour: '#1565c0', icon: DnsIcon, name: 'Service' },
-  api: { colour: '#6a1b9a', icon: ApiIcon, name: 'API' },
-  system: { colour: '#37474f', icon: AccountTreeIcon, name: 'System' },
-  'graphql-type': {
-    colour: '#c2185b',
-    icon: CategoryIcon,
-    name: 'GraphQL type',
-  },
-  'graphql-field': {
-    colour: '#ec407a',
-    icon: ShortTextIcon,
-    name: 'GraphQL field',
-  },
-  resolver: { colour: '#00897b', icon: FunctionsIcon, name: 'Resolver' },
-  contract: { colour: '#ef6c00', icon: DescriptionIcon, name: 'Data contract' },
-  policy: { colour: '#c62828', icon: GavelIcon, name: 'Policy' },
-  test: { colour: '#2e7d32', icon: ScienceIcon, name: 'Test' },
-  operation: { colour: '#5d4037', icon: CodeIcon, name: 'Operation' },
-  client: { colour: '#455a64', icon: DevicesIcon, name: 'Client' },
-  tenant: { colour: '#0277bd', icon: ApartmentIcon, name: 'Tenant' },
-};
-
-type NodeData = {
-  node: LineageNode;
-  state: 'normal' | 'root' | 'highlighted' | 'dimmed' | 'selected';
-};
-
-const LineageNodeView = memo(({ data }: NodeProps<NodeData>) => {
-  const style = NODE_KIND_STYLE[data.node.kind] ?? NODE_KIND_STYLE.service;
-  const Icon = style.icon;
-  const strong = data.state === 'root' || data.state === 'selected';
-  return (
-    <Box
-      data-testid={`lineage-node-${data.node.id}`}
-      data-state={data.state}
-      title={`${style.name}: ${data.node.id}`}
-      sx={{
-        width: NODE_WIDTH,
-        height: NODE_HEIGHT,
-        display: 'flex',
-        alignItems: 'center',
-        gap: 0.75,
-        px: 1,
-        borderRadius: 1,
-        border: `${strong ? 3 : 2}px solid ${style.colour}`,
-        background: data.state === 'highlighted' ? `${style.colour}22` : '#fff',
-        opacity: data.state === 'dimmed' ? 0.25 : 1,
-        boxShadow:
-          data.state === 'highlighted' ? `0 0 0 3px ${style.colour}55` : 'none',
-        color: '#212121',
-        fontSize: 12,
-        overflow: 'hidden',
-      }}
-    >
-      <Handle type="target" position={Position.Left} />
-      <Box component="span" sx={{ color: style.colour, display: 'flex' }}>
-        <Icon fontSize="small" />
-      </Box>
-      <Box
-        component="span"
-        sx={{
-          overflow: 'hidden',
-          textOverflow: 'ellipsis',
-          whiteSpace: 'nowrap',
-        }}
-      >
-        {data.node.label}
-      </Box>
-      <Handle type="source" position={Position.Right} />
-    </Box>
-  );
-});
-
-const NODE_TYPES = { lineage: LineageNodeView };
+import { LineageGraphView, NODE_KIND_STYLE } from './LineageGraph';
 
 /** The ids the "what if" answer touches: changed fields and impacted operations. */
 function whatIfIds(report: BlastRadiusResponse, scope: string): Set<string> {
@@ -166,86 +60,6 @@ function Legend() {
           />
         );
       })}
-    </Box>
-  );
-}
-
-/**
- * The graph itself: laid out once per graph (the layout is memoised on the
- * graph object, never recomputed when a node is picked or highlighted), and
- * only the visible nodes rendered, so 2,000 nodes stay responsive.
- */
-export function LineageGraphView(props: {
-  graph: LineageGraphResponse;
-  highlighted?: Set<string>;
-  selected?: string;
-  onSelect?: (node: LineageNode) => void;
-}) {
-  const { graph, highlighted, selected, onSelect } = props;
-  const positions = useMemo(
-    () => layoutGraph(graph.nodes, graph.edges, graph.root),
-    [graph],
-  );
-  const nodes: Node<NodeData>[] = useMemo(
-    () =>
-      graph.nodes.map(n => {
-        let state: NodeData['state'] = 'normal';
-        if (n.id === selected) state = 'selected';
-        else if (highlighted)
-          state = highlighted.has(n.id) ? 'highlighted' : 'dimmed';
-        else if (n.id === graph.root) state = 'root';
-        return {
-          id: n.id,
-          type: 'lineage',
-          position: positions.get(n.id) ?? { x: 0, y: 0 },
-          data: { node: n, state },
-          draggable: false,
-          connectable: false,
-        };
-      }),
-    [graph, positions, highlighted, selected],
-  );
-  const edges: Edge[] = useMemo(
-    () =>
-      graph.edges.map((e: LineageEdge) => {
-        const lit = highlighted?.has(e.from) && highlighted?.has(e.to);
-        return {
-          id: `${e.from}|${e.to}|${e.type}`,
-          source: e.from,
-          target: e.to,
-          label: graph.edges.length <= 150 ? e.type : undefined,
-          animated: !!lit,
-          style: { opacity: highlighted && !lit ? 0.15 : 1 },
-        };
-      }),
-    [graph, highlighted],
-  );
-  const onNodeClick = useCallback(
-    (_: unknown, n: Node<NodeData>) => onSelect?.(n.data.node),
-    [onSelect],
-  );
-  return (
-    <Box sx={{ height: 620, border: '1px solid #e0e0e0', borderRadius: 1 }}>
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={NODE_TYPES}
-        onNodeClick={onNodeClick}
-        onlyRenderVisibleElements
-        minZoom={0.05}
-        fitView
-        proOptions={{ hideAttribution: true }}
-      >
-        <MiniMap
-          nodeColor={n =>
-            NODE_KIND_STYLE[(n.data as NodeData).node.kind]?.colour ?? '#999'
-          }
-          pannable
-          zoomable
-        />
-        <Controls showInteractive={false} />
-        <Background />
-      </ReactFlow>
     </Box>
   );
 }
@@ -351,6 +165,15 @@ function WhatIf(props: {
   );
 }
 
+/** A runbook step as the PR comment writes it, `code` in backticks shown as code. */
+export function withCode(text: string) {
+  return text
+    .split('`')
+    .map((part, i) =>
+      i % 2 ? <code key={i}>{part}</code> : <span key={i}>{part}</span>,
+    );
+}
+
 function WhatIfReport({ report }: { report: BlastRadiusResponse }) {
   const s = report.summary;
   let severity: 'error' | 'warning' | 'success' = 'success';
@@ -398,7 +221,7 @@ function WhatIfReport({ report }: { report: BlastRadiusResponse }) {
                   {c.path} ({c.criticality}, {c.usage})
                   <ul>
                     {c.mitigation.map(m => (
-                      <li key={m.kind}>{m.step}</li>
+                      <li key={m.kind}>{withCode(m.step)}</li>
                     ))}
                   </ul>
                 </li>
