@@ -4,6 +4,7 @@ import {
 } from '@internal/plugin-conductor-node';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { registerConductorActions } from './actions';
+import { createAlertsCapability } from './alerts';
 import { createBackfillCapability, sloBurnRateSource } from './backfill';
 import { createBundleCapability } from './bundle';
 import { createDashboardsCapability } from './dashboards';
@@ -69,5 +70,6 @@ export async function createCapabilities(
     await createDashboardsCapability(services, {
       readinessThreshold: () => readiness.readiness.thresholdFor('production'),
     }),
+    await createAlertsCapability(services),
   ];
 }

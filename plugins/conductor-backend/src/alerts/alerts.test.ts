@@ -298,6 +298,19 @@ describe('the seed alerts reach the owning team through the notifications backen
       .expect(200);
     // Still below target, and still reported by the run: only the alert is off.
     expect(res.body.teamsBelowTarget).toEqual(['group:default/payments']);
+    // And the settings section says so.
+    const settings = await request(server)
+      .get('/api/conductor/alerts/settings')
+      .set(alice)
+      .expect(200);
+    expect(settings.body.alerts.map((a: any) => [a.id, a.enabled])).toEqual([
+      ['complianceBelowTarget', false],
+      ['ciLibraryMismatch', true],
+      ['releaseBlocked', true],
+      ['backfillCostSpike', true],
+      ['blastRadius', true],
+      ['sloBurnRate', true],
+    ]);
     await settle(server);
     expect(
       (await inbox(server)).filter(
