@@ -38,6 +38,7 @@ import {
   validateLineageEdges,
 } from '@internal/plugin-conductor-common';
 import Ajv from 'ajv';
+import { createHash } from 'node:crypto';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -62,6 +63,8 @@ export const LINEAGE_ANNOTATION = 'conductor.io/lineage';
 const SOURCE_LOCATION = 'backstage.io/source-location';
 const MAX_MANIFEST_BYTES = 1_000_000;
 const MAX_SNAPSHOT_EDGES = 200_000;
+const MAX_CACHED_SCHEMAS = 16;
+const MAX_CACHED_SCHEMA_CHARS = 8_000_000;
 
 /** `orders-graphql`, or `team-a.orders-graphql` outside the default namespace. */
 export function graphqlScope(apiRef: string): string {
@@ -140,6 +143,10 @@ function manifestUrl(entity: Entity): string | undefined {
  */
 export class LineageService {
   private cached?: { version: number; index: LineageIndex };
+  // Loaded schemas by content: the catalog definition a blast radius starts
+  // from is built once, not on every check (a 1 MB schema takes ~0.5 s).
+  private readonly schemas = new Map<string, LoadedSchema>();
+  private schemaChars = 0;
   private building?: Promise<{ version: number; index: LineageIndex }>;
   // One validator per JSON Schema dialect a contract may declare in `$schema`.
   private readonly dialects = {
@@ -169,6 +176,36 @@ export class LineageService {
       (await this.deps.catalog.getEntityByRef(ref, { credentials })) ??
       undefined
     );
+  }
+
+  /** `loadSchema`, kept by content hash (and file name, which its messages carry); the most recently used stay. */
+  loadSchema(sdl: string, file: string): LoadedSchema {
+    const key = createHash('sha256')
+      .update(file)
+      .update('\0')
+      .update(sdl)
+      .digest('hex');
+    const hit = this.schemas.get(key);
+    if (hit) {
+      this.schemas.delete(key);
+      this.schemas.set(key, hit);
+      return hit;
+    }
+    const loaded = loadSchema(sdl, file);
+    if (sdl.length <= MAX_CACHED_SCHEMA_CHARS) {
+      for (const [old, schema] of this.schemas) {
+        if (
+          this.schemas.size < MAX_CACHED_SCHEMAS &&
+          this.schemaChars + sdl.length <= MAX_CACHED_SCHEMA_CHARS
+        )
+          break;
+        this.schemas.delete(old);
+        this.schemaChars -= schema.sdl?.length ?? 0;
+      }
+      this.schemas.set(key, loaded);
+      this.schemaChars += sdl.length;
+    }
+    return loaded;
   }
 
   /** The walk index of the stored graph, rebuilt only when the graph changed. */
@@ -238,7 +275,10 @@ export class LineageService {
       const source = `graphql:${apiRef}`;
       liveSources.add(source);
       try {
-        const loaded = loadSchema(spec.definition, `${apiRef} spec.definition`);
+        const loaded = this.loadSchema(
+          spec.definition,
+          `${apiRef} spec.definition`,
+        );
         warnings.push(...loaded.warnings);
         schemas.set(apiRef, loaded);
         const { edges, nodes } = this.graphqlGraph(apiRef, loaded);
@@ -658,11 +698,11 @@ export class LineageService {
       );
     let report;
     try {
-      const base = loadSchema(
+      const base = this.loadSchema(
         baseSdl,
         req.baseSdl ? 'baseSdl' : `${req.entityRef} spec.definition`,
       );
-      const head = loadSchema(req.headSdl, 'headSdl');
+      const head = this.loadSchema(req.headSdl, 'headSdl');
       const sources = req.operations
         ? req.operations.map(o => ({
             file: o.file,
@@ -883,7 +923,7 @@ export class LineageService {
     const schemaSpec = (entity?.spec as { definition?: unknown }).definition;
     if (typeof schemaSpec === 'string') {
       try {
-        const loaded = loadSchema(
+        const loaded = this.loadSchema(
           schemaSpec,
           `${req.entityRef} spec.definition`,
         );

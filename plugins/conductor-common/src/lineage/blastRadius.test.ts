@@ -412,6 +412,19 @@ describe('loading SDL and operations', () => {
     ).toThrow('head.graphql:2:6: Unknown type "Missing".');
   });
 
+  it('a schema graphql-js would not validate against names the file and line:column', async () => {
+    const base = loadSchema('type Query {\n  a: Int\n}\n', 'base.graphql');
+    const head = loadSchema(
+      'type Query {\n  a: Int\n  b: Empty\n}\ntype Empty\n',
+      'head.graphql',
+    );
+    await expect(
+      computeBlastRadius({ base, head, operations: [] }),
+    ).rejects.toThrow(
+      'head.graphql:5:1: Type Empty must define one or more fields.',
+    );
+  });
+
   it('operations that do not parse are all named, and nothing is returned', () => {
     expect(() =>
       parseOperations([

@@ -6,7 +6,9 @@ import {
 } from '@graphql-inspector/core';
 import {
   ASTVisitor,
+  DocumentNode,
   GraphQLError,
+  GraphQLSchema,
   KnownTypeNamesRule,
   ValidationContext,
   specifiedRules,
@@ -18,7 +20,8 @@ import {
   OperationCoordinates,
   operationCoordinates,
 } from './operations';
-import { LoadedSchema } from './sdl';
+import { LoadedSchema, assertSchemaValidates } from './sdl';
+import { FootprintComparer } from './validityFootprint';
 
 /** @public */
 export type ChangeCriticality = 'breaking' | 'dangerous' | 'safe';
@@ -108,6 +111,8 @@ export interface BlastRadiusInput {
   mitigations?: Record<string, string>;
   /** A breaking change may reach at most this many services without a recorded mitigation (default 0). */
   maxServices?: number;
+  /** Validate every operation against the new schema, even those the change cannot reach (the baseline; same results). */
+  validateAll?: boolean;
 }
 
 const CRITICALITY: Record<CriticalityLevel, ChangeCriticality> = {
@@ -303,6 +308,98 @@ function errorLine(error: GraphQLError): string {
   return loc ? `${loc.line}:${loc.column}: ${error.message}` : error.message;
 }
 
+/** One operation valid against the old schema, with its errors against the new. @public */
+export interface JudgedOperation {
+  op: LineageOperation;
+  coords: OperationCoordinates;
+  errors: readonly GraphQLError[];
+}
+
+// validate() and the coordinates of a document against a schema, kept while
+// both live: the backend keeps loaded schemas and parsed operations, so a
+// check against the same catalog definition does not validate again.
+const validated = new WeakMap<
+  GraphQLSchema,
+  WeakMap<DocumentNode, readonly GraphQLError[]>
+>();
+const coordinatesOf = new WeakMap<
+  GraphQLSchema,
+  WeakMap<DocumentNode, OperationCoordinates>
+>();
+
+function memo<T>(
+  cache: WeakMap<GraphQLSchema, WeakMap<DocumentNode, T>>,
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  compute: () => T,
+): T {
+  let bySchema = cache.get(schema);
+  if (!bySchema) {
+    bySchema = new WeakMap();
+    cache.set(schema, bySchema);
+  }
+  let value = bySchema.get(document);
+  if (value === undefined) {
+    value = compute();
+    bySchema.set(document, value);
+  }
+  return value;
+}
+
+function validateOperation(schema: GraphQLSchema, document: DocumentNode) {
+  return memo(validated, schema, document, () =>
+    validate(schema, document, RULES),
+  );
+}
+
+/**
+ * Judges each operation: skipped when invalid against the old schema, else
+ * its errors against the new one. An operation whose validation footprint
+ * reads nothing the change touched is valid against the new schema without
+ * running `validate` (the reasoning is in validityFootprint.ts);
+ * `validateAll` validates every one, the baseline both paths are tested
+ * and benchmarked against.
+ *
+ * @public
+ */
+export function judgeOperations(
+  base: LoadedSchema,
+  head: LoadedSchema,
+  operations: LineageOperation[],
+  options: { validateAll?: boolean } = {},
+): {
+  judged: JudgedOperation[];
+  skipped: BlastRadiusReport['skippedOperations'];
+  /** How many operations `validate` ran on against the new schema. */
+  validatedAgainstNew: number;
+} {
+  const comparer = new FootprintComparer(base.schema, head.schema);
+  const skipped: BlastRadiusReport['skippedOperations'] = [];
+  const judged: JudgedOperation[] = [];
+  let validatedAgainstNew = 0;
+  for (const op of operations) {
+    const before = validateOperation(base.schema, op.document);
+    if (before.length) {
+      skipped.push({
+        file: op.file,
+        operationName: op.operationName,
+        reason: `invalid against the old schema: ${errorLine(before[0])}`,
+      });
+      continue;
+    }
+    const coords = memo(coordinatesOf, base.schema, op.document, () =>
+      operationCoordinates(base.schema, op.document),
+    );
+    let errors: readonly GraphQLError[] = [];
+    if (options.validateAll || !comparer.unchanged(coords.footprint)) {
+      errors = validateOperation(head.schema, op.document);
+      validatedAgainstNew++;
+    }
+    judged.push({ op, coords, errors });
+  }
+  return { judged, skipped, validatedAgainstNew };
+}
+
 /**
  * The blast radius of a schema change against operations: every change
  * graded by Inspector, then each operation judged by graphql-js `validate` —
@@ -317,6 +414,9 @@ export async function computeBlastRadius(
   const { base, head, operations } = input;
   const mitigations = input.mitigations ?? {};
   const maxServices = input.maxServices ?? 0;
+  // validate() would throw on such a schema; say which file and where
+  assertSchemaValidates(base);
+  assertSchemaValidates(head);
   const all = await diff(base.schema, head.schema);
   // Inspector reports a deprecation twice (the deprecation and the directive
   // usage); the directive-usage twin adds nothing.
@@ -328,28 +428,9 @@ export async function computeBlastRadius(
       ),
   );
 
-  const skipped: BlastRadiusReport['skippedOperations'] = [];
-  const judged: Array<{
-    op: LineageOperation;
-    coords: OperationCoordinates;
-    errors: readonly GraphQLError[];
-  }> = [];
-  for (const op of operations) {
-    const before = validate(base.schema, op.document, RULES);
-    if (before.length) {
-      skipped.push({
-        file: op.file,
-        operationName: op.operationName,
-        reason: `invalid against the old schema: ${errorLine(before[0])}`,
-      });
-      continue;
-    }
-    judged.push({
-      op,
-      coords: operationCoordinates(base.schema, op.document),
-      errors: validate(head.schema, op.document, RULES),
-    });
-  }
+  const { judged, skipped } = judgeOperations(base, head, operations, {
+    validateAll: input.validateAll,
+  });
 
   // The component sending the operation, else its client's name.
   const servicesOf = (op: LineageOperation) => {

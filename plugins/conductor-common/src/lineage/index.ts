@@ -7,3 +7,4 @@ export * from './markdown';
 export * from './api';
 export * from './permissions';
 export * from './contractDiff';
+export * from './validityFootprint';

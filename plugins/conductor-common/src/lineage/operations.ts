@@ -18,6 +18,7 @@ import {
   LineageInputError,
   describeGraphQLError,
 } from './sdl';
+import { addFootprintKeys } from './validityFootprint';
 
 /** Most operations one blast radius reads. @public */
 export const LINEAGE_MAX_OPERATIONS = 20_000;
@@ -47,6 +48,54 @@ export interface LineageOperation {
   tenants: string[];
 }
 
+/** The operations of one document, each with the document's fragments; or why it holds none. */
+type SplitDocument = Array<{ name: string; document: DocumentNode }> | string;
+
+// Parsed documents by text: the same operations are parsed once, and the
+// same document objects let validation results be kept (blastRadius.ts).
+// Bounded by the characters kept (an AST is some 20 times its text).
+const parsedTexts = new Map<string, SplitDocument>();
+const MAX_CACHED_CHARS = 2_000_000;
+const MAX_CACHED_TEXT = 50_000;
+let cachedChars = 0;
+
+function splitDocument(text: string): SplitDocument {
+  const hit = parsedTexts.get(text);
+  if (hit) return hit;
+  const document = parse(text);
+  const ops = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  const fragments = document.definitions.filter(
+    (d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION,
+  );
+  const other = document.definitions.find(
+    d =>
+      d.kind !== Kind.OPERATION_DEFINITION &&
+      d.kind !== Kind.FRAGMENT_DEFINITION,
+  );
+  let split: SplitDocument;
+  if (other)
+    split = `holds a ${other.kind}; an operation document holds operations and fragments only`;
+  else if (!ops.length) split = 'no operation (only fragments)';
+  else
+    split = ops.map(op => ({
+      name: op.name?.value ?? '(anonymous)',
+      document: { kind: Kind.DOCUMENT, definitions: [op, ...fragments] },
+    }));
+  if (text.length <= MAX_CACHED_TEXT) {
+    // the oldest go first
+    for (const old of parsedTexts.keys()) {
+      if (cachedChars + text.length <= MAX_CACHED_CHARS) break;
+      parsedTexts.delete(old);
+      cachedChars -= old.length;
+    }
+    parsedTexts.set(text, split);
+    cachedChars += text.length;
+  }
+  return split;
+}
+
 /**
  * Parses operation documents; a document holding several operations gives
  * one operation each (with the document's fragments), so each is judged on
@@ -71,9 +120,9 @@ export function parseOperations(
       );
       continue;
     }
-    let document: DocumentNode;
+    let split: SplitDocument;
     try {
-      document = parse(source.text);
+      split = splitDocument(source.text);
     } catch (e) {
       if (e instanceof GraphQLError) {
         errors.push(describeGraphQLError(source.file, e));
@@ -81,34 +130,16 @@ export function parseOperations(
       }
       throw e;
     }
-    const ops = document.definitions.filter(
-      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-    );
-    const fragments = document.definitions.filter(
-      (d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION,
-    );
-    const other = document.definitions.find(
-      d =>
-        d.kind !== Kind.OPERATION_DEFINITION &&
-        d.kind !== Kind.FRAGMENT_DEFINITION,
-    );
-    if (other) {
-      errors.push(
-        `${source.file}: holds a ${other.kind}; an operation document holds operations and fragments only`,
-      );
+    if (typeof split === 'string') {
+      errors.push(`${source.file}: ${split}`);
       continue;
     }
-    if (!ops.length) {
-      errors.push(`${source.file}: no operation (only fragments)`);
-      continue;
-    }
-    for (const op of ops) {
-      const name = op.name?.value ?? '(anonymous)';
+    for (const { name, document } of split) {
       operations.push({
-        key: ops.length === 1 ? source.file : `${source.file}#${name}`,
+        key: split.length === 1 ? source.file : `${source.file}#${name}`,
         file: source.file,
         operationName: name,
-        document: { kind: Kind.DOCUMENT, definitions: [op, ...fragments] },
+        document,
         client: source.client,
         service: source.service,
         tenants: [...new Set(source.tenants ?? [])].sort(),
@@ -131,6 +162,8 @@ export function parseOperations(
 export interface OperationCoordinates {
   used: Set<string>;
   chainOf: Map<ASTNode, string[]>;
+  /** What `validate` reads of the schema for this operation (validityFootprint.ts). */
+  footprint: Set<string>;
 }
 
 /** @public */
@@ -141,6 +174,7 @@ export function operationCoordinates(
   const typeInfo = new TypeInfo(schema);
   const used = new Set<string>();
   const chainOf = new Map<ASTNode, string[]>();
+  const footprint = new Set<string>();
   const stack: Array<string | undefined> = [];
   const chain = () => stack.filter((c): c is string => c !== undefined);
 
@@ -183,6 +217,7 @@ export function operationCoordinates(
       enter(node) {
         const coordinate = own(node);
         if (coordinate) used.add(coordinate);
+        addFootprintKeys(footprint, typeInfo, node);
         stack.push(coordinate);
         chainOf.set(node, chain());
       },
@@ -191,7 +226,7 @@ export function operationCoordinates(
       },
     }),
   );
-  return { used, chainOf };
+  return { used, chainOf, footprint };
 }
 
 /** One entry of an operations directory's `clients.yaml`. @public */
