@@ -14,6 +14,7 @@ import { SloClient, sloApiRef } from '../slo/api';
 import { lineageApi } from '../lineage/extensions';
 import { federationApi } from '../federation/extensions';
 import { bundleApi } from '../bundle/extensions';
+import { alertsApi } from '../alerts/extensions';
 import { dashboardsApi } from '../dashboards/extensions';
 import { ConductorHttp } from '../shared/http';
 
@@ -97,4 +98,5 @@ export const conductorApis = [
   lineageApi,
   bundleApi,
   dashboardsApi,
+  alertsApi,
 ];

@@ -13,6 +13,7 @@ import { useEffect } from 'react';
 import { complianceRouteRef, readinessRouteRef, rootRouteRef } from '../routes';
 import { federationSubPage } from '../federation/extensions';
 import { bundlesSubPage } from '../bundle/extensions';
+import { alertsSubPage } from '../alerts/extensions';
 import { dashboardsSubPage } from '../dashboards/extensions';
 
 /** The Conductor page: the capabilities' pages are its tabs. @alpha */
@@ -126,6 +127,7 @@ export const conductorPages = [
   federationSubPage,
   bundlesSubPage,
   dashboardsSubPage,
+  alertsSubPage,
   redirectPage('compliance-redirect', '/compliance', complianceRouteRef),
   redirectPage('readiness-redirect', '/readiness', readinessRouteRef),
 ];

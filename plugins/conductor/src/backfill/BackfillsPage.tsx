@@ -3,7 +3,7 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
+import { useApi, useAppLocation } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
@@ -29,7 +29,11 @@ export function BackfillsView(props: { owner?: string }) {
     () => api.list(),
     [api],
   );
-  const [selected, setSelected] = useState<number | undefined>();
+  // `?run=` selects a run: the backfill cost alert links here with its run.
+  const linkedRun =
+    Number(new URLSearchParams(useAppLocation().search).get('run')) ||
+    undefined;
+  const [selected, setSelected] = useState<number | undefined>(linkedRun);
   const mine = <T extends { owner: string }>(xs: T[]) =>
     props.owner ? xs.filter(x => x.owner === props.owner) : xs;
   const list: (BackfillListResponse & { problems?: string[] }) | undefined =
