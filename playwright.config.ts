@@ -27,6 +27,8 @@ export default defineConfig({
         },
       ],
   use: {
+    // The size the portal is judged at (issue "The portal as a place people work").
+    viewport: { width: 1440, height: 900 },
     baseURL: process.env.PLAYWRIGHT_URL ?? 'http://localhost:3000',
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',

@@ -226,10 +226,13 @@ test('from a team to its components and into a component tab, by links', async (
   ).toBe(200);
 
   await signIn(page);
-  await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto('/catalog/default/group/payments/conductor');
   const components = page.getByRole('table', { name: 'components' });
   await expect(components.getByRole('row').nth(1)).toBeVisible();
+  await page.screenshot({
+    path: 'node_modules/.cache/e2e-test-results/group-tab.png',
+    fullPage: true,
+  });
   // Scores read as percent; every component of the team links to its tab.
   await expect(components).toContainText('%');
   await components
@@ -249,6 +252,10 @@ test('from a team to its components and into a component tab, by links', async (
   const card = page.getByTestId('conductor-card');
   await expect(card).toContainText('Compliance');
   await expect(card).toContainText('production:');
+  await page.screenshot({
+    path: 'node_modules/.cache/e2e-test-results/overview-card.png',
+    fullPage: true,
+  });
   await card.getByRole('link').first().click();
   await expect(page).toHaveURL(/\/payments-api\/compliance$/);
 });

@@ -33,7 +33,6 @@ test('guest asks for an exemption, Carol approves it, and the next run counts th
 
   // Guest, a member of payments which owns checkout-web, asks.
   await signIn(page);
-  await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto('/catalog/default/component/checkout-web/compliance');
   const controls = page.getByRole('table', { name: 'controls' });
   const row = controls.getByRole('row').filter({ hasText: controlId });
@@ -59,10 +58,10 @@ test('guest asks for an exemption, Carol approves it, and the next run counts th
   await expect(asked.getByRole('button', { name: 'Approve' })).toHaveCount(0);
 
   // Carol, a compliance approver, signs in in another browser and approves.
-  const carolContext = await browser.newContext();
+  const { baseURL, viewport } = test.info().project.use;
+  const carolContext = await browser.newContext({ baseURL, viewport });
   const carol = await carolContext.newPage();
   await signIn(carol, 'carol');
-  await carol.setViewportSize({ width: 1440, height: 900 });
   await carol.goto('/catalog/default/component/checkout-web/compliance');
   const toApprove = carol
     .getByRole('table', { name: 'exemptions' })
@@ -121,7 +120,6 @@ test('a run below target shows up in the bell, with a link to the page that expl
   expect(run.teamsBelowTarget).toContain('group:default/payments');
 
   await signIn(page);
-  await page.setViewportSize({ width: 1440, height: 900 });
   // The bell in the sidebar counts it (alerts are sent in the background).
   const bell = page.getByRole('link', { name: /Notifications/ });
   await expect(async () => {

@@ -239,7 +239,7 @@ export function ComplianceContent() {
               'Severity',
               { title: 'Why', wrap: true, minWidth: 260 },
               'Since',
-              'Fix',
+              { title: 'Fix', wrap: true, minWidth: 200 },
             ]}
             rows={results.map(r => {
               const exemption = exemptionOf(r.controlId);
@@ -265,9 +265,13 @@ export function ComplianceContent() {
                   <ControlName id={r.controlId} control={control} />,
                   r.severity,
                   <>
-                    <span title={r.message}>
-                      {explainResult(r, control?.check)}
-                    </span>
+                    {/* An exempt result's message says who approved it until
+                        when; the line below says it with links instead. */}
+                    {!(exemption && r.status === 'exempt') && (
+                      <span title={r.message}>
+                        {explainResult(r, control?.check)}
+                      </span>
+                    )}
                     {exemption && (
                       <Typography variant="caption" display="block">
                         exempt until {formatDay(exemption.expiresAt)}, approved
@@ -321,7 +325,7 @@ export function ComplianceContent() {
           )}
         </InfoCard>
       </Grid>
-      <Grid item xs={12} md={6}>
+      <Grid item xs={12}>
         <InfoCard title="Exemptions">
           {value.exemptions.length === 0 ? (
             <Typography variant="body2">No exemptions.</Typography>
