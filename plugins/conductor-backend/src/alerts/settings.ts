@@ -146,7 +146,8 @@ export function readAlertSettings(config: Config): AlertSetting[] {
           configKey: 'conductor.lineage.maxServices',
         },
       ],
-      dedupe: 'One notification per changed API, updated on each check.',
+      dedupe:
+        "One notification per API; CI's check of an identical change set does not send again, a new change set updates it. A person's check never alerts.",
       recipients: 'Members of the group that owns the changed API',
       link: alertLinks.blastRadius.pattern,
       topic: 'conductor.lineage.blast-radius',
