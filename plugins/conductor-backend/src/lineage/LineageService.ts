@@ -10,7 +10,10 @@ import {
 } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
+  BlastRadiusAlertStatus,
+  BlastRadiusReport,
   BlastRadiusRequest,
+  alertLinks,
   ContractBlastRadiusRequest,
   ContractBlastRadiusResponse,
   BlastRadiusResponse,
@@ -46,6 +49,13 @@ import { parse as parseYaml } from 'yaml';
 import { CatalogSnapshot } from '../shared/capability';
 import { LineageStore, StoredOperation } from './LineageStore';
 import { LineageManifest, parseManifest } from './manifest';
+import { AlertSender } from '../shared/AlertSender';
+import { AlertSwitch } from '../shared/alertSettings';
+import {
+  BLAST_RADIUS_ALERT_CONFIG_KEY,
+  blastRadiusOverLimit,
+  describeBlastRadiusAlert,
+} from './blastRadiusAlert';
 
 /** Settings from `conductor.lineage`. */
 export interface LineageSettings {
@@ -163,6 +173,10 @@ export class LineageService {
       urlReader: UrlReaderService;
       logger: LoggerService;
       settings: LineageSettings;
+      /** Sends the alert "blast radius > N services without mitigation"; none in some tests. */
+      alerts?: AlertSender;
+      /** `conductor.alerts.blastRadius`. */
+      blastRadiusAlert?: AlertSwitch;
     },
   ) {}
 
@@ -756,6 +770,7 @@ export class LineageService {
       })
       .edges.filter(e => e.type === 'conformsTo' && types.includes(e.to))
       .map(e => ({ id: e.from, depth: 1 }));
+    const alert = this.alertIfTooLarge(entity, report, credentials);
     const reached = [...walk.nodes, ...contracts]
       .map(n => ({ ...n, kind: lineageNodeKind(n.id) ?? 'unknown' }))
       .filter(n => ['resolver', 'policy', 'test', 'contract'].includes(n.kind))
@@ -769,7 +784,87 @@ export class LineageService {
           }
         : {}),
       reached,
+      alert,
     };
+  }
+
+  // API ref -> hash of the change set last alerted for it
+  private readonly alerted = new Map<string, string>();
+
+  /**
+   * The seed's alert "blast radius > N services without mitigation": when a
+   * check from CI finds breaking changes reaching more than N services
+   * (`conductor.lineage.maxServices`) without a recorded mitigation, one
+   * notification to the group owning the API, linking its Lineage tab. An
+   * identical change set alerts once; a new one updates the API's
+   * notification. A person's check (the portal's "what if") never alerts.
+   */
+  private alertIfTooLarge(
+    entity: Entity,
+    report: BlastRadiusReport,
+    credentials: BackstageCredentials,
+  ): BlastRadiusAlertStatus {
+    const apiRef = stringifyEntityRef(entity);
+    const { maxServices } = this.deps.settings;
+    const enabled = this.deps.blastRadiusAlert?.enabled ?? true;
+    const over = blastRadiusOverLimit(report, maxServices);
+    const status = (
+      notification: BlastRadiusAlertStatus['notification'],
+      reason?: string,
+    ): BlastRadiusAlertStatus => ({
+      maxServices,
+      configKey: BLAST_RADIUS_ALERT_CONFIG_KEY,
+      enabled,
+      changes: over.changes,
+      services: over.services,
+      notification,
+      ...(reason ? { reason } : {}),
+    });
+    if (!over.changes.length)
+      return status(
+        'none',
+        `no breaking change reaches more than ${maxServices} service(s) without a mitigation`,
+      );
+    if (!enabled)
+      return status('none', 'conductor.alerts.blastRadius.enabled is false');
+    if ((credentials.principal as { type?: string }).type !== 'service')
+      return status('none', "a person's check does not alert; CI's checks do");
+    const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
+    if (typeof owner !== 'string' || !this.deps.alerts)
+      return status('none', `${apiRef} has no owner to tell`);
+    if (this.alerted.get(apiRef) === over.changeSetHash)
+      return status('already-sent');
+    if (this.alerted.size > 10_000) this.alerted.clear();
+    this.alerted.set(apiRef, over.changeSetHash);
+    const ownerRef = stringifyEntityRef(
+      parseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: entity.metadata.namespace ?? 'default',
+      }),
+    );
+    const key = `conductor.lineage.blast-radius:${apiRef}`;
+    this.deps.alerts.enqueue(
+      key,
+      {
+        recipients: { type: 'entity', entityRef: ownerRef },
+        payload: {
+          title: `Blast radius of a change to ${apiRef}: ${over.services.length} services without mitigation`,
+          description: describeBlastRadiusAlert(
+            apiRef,
+            over,
+            report,
+            maxServices,
+          ),
+          link: alertLinks.blastRadius.to(apiRef),
+          severity: 'high',
+          topic: 'conductor.lineage.blast-radius',
+          // one notification per API, updated when a new change set alerts
+          scope: key,
+        },
+      },
+      this.deps.blastRadiusAlert?.throttleMs ?? 0,
+    );
+    return status('queued');
   }
 
   /**

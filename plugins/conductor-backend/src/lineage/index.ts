@@ -2,6 +2,7 @@ import { Capability, ConductorServices } from '../shared/capability';
 import { LineageService, LineageSettings } from './LineageService';
 import { LineageStore } from './LineageStore';
 import { createLineageRouter } from './router';
+import { readAlertSwitch } from '../shared/alertSettings';
 
 export type { LineageService } from './LineageService';
 
@@ -41,6 +42,8 @@ export async function createLineageCapability(
     urlReader: services.urlReader,
     logger: services.logger,
     settings: readLineageSettings(services.config),
+    alerts: services.alerts,
+    blastRadiusAlert: readAlertSwitch(services.config, 'blastRadius', 0),
   });
   return {
     lineage,

@@ -52,6 +52,31 @@ export interface BlastRadiusRequest {
 export interface BlastRadiusResponse extends BlastRadiusReport {
   /** Resolvers, policies, tests and contracts behind the changed fields. */
   reached: Array<{ id: string; kind: string; depth: number }>;
+  /** The alert "blast radius > N services without mitigation" for this check (always sent by the backend). */
+  alert?: BlastRadiusAlertStatus;
+}
+
+/**
+ * The alert "blast radius > N services without mitigation" as one check
+ * saw it: its threshold (for a settings page), whether the check crossed it
+ * and what became of the notification.
+ *
+ * @public
+ */
+export interface BlastRadiusAlertStatus {
+  /** N, from `conductor.lineage.maxServices` (default 0); a request's own `maxServices` moves the gate, not the alert. */
+  maxServices: number;
+  /** Where N is set: `conductor.lineage.maxServices`. */
+  configKey: string;
+  /** `conductor.alerts.blastRadius.enabled` (default true). */
+  enabled: boolean;
+  /** Paths of the breaking changes reaching more than N services without a recorded mitigation; empty when the check stays within N. */
+  changes: string[];
+  /** The services those changes reach. */
+  services: string[];
+  /** `queued`: a notification to the API's owner is on its way; `already-sent`: the same change set alerted before; `none`: see `reason`. */
+  notification: 'queued' | 'already-sent' | 'none';
+  reason?: string;
 }
 
 /** `POST /lineage/operations` (CI token): the operations one client sends to one API. @public */
