@@ -100,7 +100,7 @@ describe('the blast radius alert', () => {
   afterAll(() => stop());
 
   const check = (
-    who: object,
+    who: Record<string, string>,
     body: { entityRef?: string; headSdl: string; [k: string]: unknown },
   ) =>
     request(server)
