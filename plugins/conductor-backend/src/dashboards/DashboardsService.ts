@@ -47,6 +47,16 @@ export const DASHBOARD_LIMITS = {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * How long an answer is reused for the same team and the same permission
+ * decisions: the figures change with nightly runs and daily snapshots, and
+ * reading 30 days of history for 10,000 entities takes a second or more.
+ */
+export const DASHBOARD_CACHE_MS = 60_000;
+
+/** Most answers kept (the oldest goes first). */
+const CACHE_ENTRIES = 200;
+
 /** What the dashboards read: the other capabilities' stores, read-only. */
 export interface DashboardSources {
   catalogSnapshot: CatalogSnapshot;
@@ -72,9 +82,87 @@ export interface DashboardSources {
 export class DashboardsService {
   constructor(private readonly deps: DashboardSources) {}
 
+  private readonly cache = new Map<
+    string,
+    { at: number; answer: Promise<DashboardsResponse> }
+  >();
+
+  /**
+   * The dashboards for the caller. The permission decisions are asked on
+   * every call; an answer computed in the last minute for the same team and
+   * the same decisions (e.g. "entities owned by group:default/payments") is
+   * reused, so reloading a page costs no second read of the history.
+   */
   async dashboards(
     credentials: BackstageCredentials,
     team: string | null,
+  ): Promise<DashboardsResponse> {
+    const decisions = await this.decisions(credentials);
+    const key = decisions.cacheKey && `${team ?? '*'}|${decisions.cacheKey}`;
+    const nowMs = (this.deps.now?.() ?? new Date()).getTime();
+    const cached = key ? this.cache.get(key) : undefined;
+    if (cached && nowMs - cached.at < DASHBOARD_CACHE_MS) return cached.answer;
+    const answer = this.compute(credentials, team, decisions);
+    if (key) {
+      this.cache.delete(key);
+      this.cache.set(key, { at: nowMs, answer });
+      answer.catch(() => this.cache.delete(key));
+      if (this.cache.size > CACHE_ENTRIES)
+        this.cache.delete(this.cache.keys().next().value!);
+    }
+    return answer;
+  }
+
+  /** The caller's decisions, and a key naming them when they can be cached. */
+  private async decisions(credentials: BackstageCredentials) {
+    const asked = [
+      conductorEvidenceReadPermission,
+      conductorLineageReadPermission,
+      conductorBackfillReadPermission,
+      conductorFederationReadPermission,
+    ];
+    const [conditional, basic] = await Promise.all([
+      this.deps.permissions.authorizeConditional(
+        asked.map(permission => ({ permission })),
+        { credentials },
+      ),
+      this.deps.permissions.authorize(
+        [
+          { permission: conductorRemediationReadPermission },
+          { permission: conductorLineageExportPermission },
+        ],
+        { credentials },
+      ),
+    ]);
+    // Only decisions that say it all (allow, deny, a catalog condition) name
+    // the answer; anything else is asked per entity and never reused.
+    const cacheable = conditional.every(
+      c =>
+        c.result !== AuthorizeResult.CONDITIONAL ||
+        (c.pluginId === 'catalog' && c.resourceType === 'catalog-entity'),
+    );
+    return {
+      asked,
+      conditional,
+      remediationRead: basic[0].result === AuthorizeResult.ALLOW,
+      lineageExport: basic[1].result === AuthorizeResult.ALLOW,
+      cacheKey: cacheable
+        ? JSON.stringify([
+            conditional.map(c =>
+              c.result === AuthorizeResult.CONDITIONAL
+                ? c.conditions
+                : c.result,
+            ),
+            basic.map(b => b.result),
+          ])
+        : undefined,
+    };
+  }
+
+  private async compute(
+    credentials: BackstageCredentials,
+    team: string | null,
+    decisions: Awaited<ReturnType<DashboardsService['decisions']>>,
   ): Promise<DashboardsResponse> {
     const d = this.deps;
     const now = d.now?.() ?? new Date();
@@ -89,23 +177,23 @@ export class DashboardsService {
       const ref = stringifyEntityRef(e);
       owner.set(ref, d.catalogSnapshot.ownerOf(ref)?.toLowerCase());
     }
+    // The history is read while the decisions are applied.
+    const reads = Promise.all([
+      d.compliance.teamScoresOfRecentRuns(DASHBOARD_COMPLIANCE_RUNS),
+      decisions.remediationRead
+        ? d.remediation.list({ limit: DASHBOARD_LIMITS.changeRequests })
+        : Promise.resolve(null),
+      d.lineage.events(DASHBOARD_LIMITS.lineageEvents),
+      d.readiness.scoresSince(new Date(`${sinceDay}T00:00:00.000Z`)),
+      d.backfill.runs({ limit: DASHBOARD_LIMITS.backfillRuns }),
+    ]);
+    reads.catch(() => undefined); // awaited below; never unhandled
     const readable = await readableEntities(
       d.permissions,
       credentials,
-      [
-        conductorEvidenceReadPermission,
-        conductorLineageReadPermission,
-        conductorBackfillReadPermission,
-        conductorFederationReadPermission,
-      ],
+      decisions.asked,
       entities,
-    );
-    const [remediationRead, lineageExport] = await d.permissions.authorize(
-      [
-        { permission: conductorRemediationReadPermission },
-        { permission: conductorLineageExportPermission },
-      ],
-      { credentials },
+      decisions.conditional,
     );
     const evidence = readable.get(conductorEvidenceReadPermission.name)!;
 
@@ -137,33 +225,26 @@ export class DashboardsService {
     for (const [ref, o] of owner)
       if (o && !evidence.has(ref)) wholeTeams.delete(o);
 
-    const [complianceRows, crs, events, scores, runs] = await Promise.all([
-      d.compliance.teamScoresOfRecentRuns(DASHBOARD_COMPLIANCE_RUNS),
-      remediationRead.result === AuthorizeResult.ALLOW
-        ? d.remediation.list({ limit: DASHBOARD_LIMITS.changeRequests })
-        : Promise.resolve(null),
-      d.lineage.events(DASHBOARD_LIMITS.lineageEvents),
-      d.readiness.scoresSince(new Date(`${sinceDay}T00:00:00.000Z`)),
-      d.backfill.runs({ limit: DASHBOARD_LIMITS.backfillRuns }),
-    ]);
-
+    const adoption = d.federation.adoption(
+      sinceDay,
+      new Set(
+        [...owner.keys()].filter(ref =>
+          sees(conductorFederationReadPermission.name, ref),
+        ),
+      ),
+    );
+    adoption.catch(() => undefined); // awaited below; never unhandled
+    const [complianceRows, crs, events, scores, runs] = await reads;
     const shownRuns = runs
       .filter(r =>
         sees(conductorBackfillReadPermission.name, r.owner.toLowerCase()),
       )
       .slice(0, DASHBOARD_BACKFILL_RUNS)
       .reverse();
-    const [checkpoints, adoption] = await Promise.all([
-      d.backfill.checkpointsOfRuns(shownRuns.map(r => r.id)),
-      d.federation.adoption(
-        sinceDay,
-        new Set(
-          [...owner.keys()].filter(ref =>
-            sees(conductorFederationReadPermission.name, ref),
-          ),
-        ),
-      ),
-    ]);
+    const checkpoints = await d.backfill.checkpointsOfRuns(
+      shownRuns.map(r => r.id),
+    );
+    const adoptionDays = await adoption;
 
     const lineageRead = conductorLineageReadPermission.name;
     return {
@@ -186,9 +267,7 @@ export class DashboardsService {
         // An edge between no catalog entities (a type and its contract)
         // belongs to the whole graph: for the every-team view of those who
         // may read the whole graph.
-        return refs.length === 0 &&
-          !team &&
-          lineageExport.result === AuthorizeResult.ALLOW
+        return refs.length === 0 && !team && decisions.lineageExport
           ? []
           : null;
       }),
@@ -211,7 +290,10 @@ export class DashboardsService {
           ),
         ),
       },
-      federation: { versions: adoptionVersions(adoption), days: adoption },
+      federation: {
+        versions: adoptionVersions(adoptionDays),
+        days: adoptionDays,
+      },
     };
   }
 }

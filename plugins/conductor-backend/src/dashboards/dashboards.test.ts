@@ -301,8 +301,8 @@ describe.each(databases.eachSupportedId())('dashboards on %s', databaseId => {
     await seed(knex);
   });
 
-  function app(permissions: PermissionsService) {
-    const dashboards = new DashboardsService({
+  function service(permissions: PermissionsService, now = () => NOW) {
+    return new DashboardsService({
       catalogSnapshot: new DefaultCatalogSnapshot({
         catalog: catalogServiceMock({ entities }),
         auth: mockServices.auth(),
@@ -317,8 +317,12 @@ describe.each(databases.eachSupportedId())('dashboards on %s', databaseId => {
       federation: new FederationStore(knex),
       targetScore: 0.85,
       readinessThreshold: () => 0.9,
-      now: () => NOW,
+      now,
     });
+  }
+
+  function app(permissions: PermissionsService) {
+    const dashboards = service(permissions);
     return routerTestApp(
       createDashboardsRouter({ httpAuth: mockServices.httpAuth(), dashboards }),
     );
@@ -497,6 +501,43 @@ describe.each(databases.eachSupportedId())('dashboards on %s', databaseId => {
         reqs.some(r => r.resourceRef === LOGIN),
       ),
     ).toBe(true);
+  });
+
+  it('reuses an answer for a minute for the same team and decisions, never across decisions', async () => {
+    let now = NOW;
+    const dashboards = service(allowAll(), () => now);
+    const admin = mockCredentials.user('user:default/admin');
+    const first = await dashboards.dashboards(admin, null);
+    // A new auto-PR: not seen until the minute is over.
+    await new RemediationStore(knex).insert({
+      entityRef: BILLING,
+      team: PAYMENTS,
+      provider: 'git',
+      repository: 'billing',
+      branch: 'conductor/other',
+      title: 'Add CODEOWNERS',
+      state: 'open',
+      controls: ['OWN-01'],
+      headSha: 'def',
+      baseBranch: 'main',
+      fingerprint: 'g',
+      body: '',
+      openedAt: '2026-11-19T00:00:00.000Z',
+      updatedAt: '2026-11-19T00:00:00.000Z',
+    });
+    now = new Date(NOW.getTime() + 30_000);
+    expect(await dashboards.dashboards(admin, null)).toBe(first);
+    // Another team's view, or the same view under other decisions, is its own.
+    expect(
+      (await dashboards.dashboards(admin, PAYMENTS)).autoPrs!.all.opened,
+    ).toBe(3);
+    const { permissions } = teamOnly(['user:default/alice', PAYMENTS]);
+    const alice = service(permissions, () => now);
+    expect((await alice.dashboards(admin, null)).teams).toEqual([PAYMENTS]);
+    now = new Date(NOW.getTime() + 61_000);
+    const later = await dashboards.dashboards(admin, null);
+    expect(later.autoPrs!.all.opened).toBe(4);
+    expect(later.generatedAt).toBe(now.toISOString());
   });
 
   it('names a bad or unknown team', async () => {

@@ -75,11 +75,15 @@ export async function readableEntities(
   credentials: BackstageCredentials,
   asked: ResourcePermission<'catalog-entity'>[],
   entities: Entity[],
+  /** The decisions for `asked`, when the caller has them already. */
+  given?: PolicyDecision[],
 ): Promise<Map<string, Set<string>>> {
-  const decisions = await permissions.authorizeConditional(
-    asked.map(permission => ({ permission })),
-    { credentials },
-  );
+  const decisions =
+    given ??
+    (await permissions.authorizeConditional(
+      asked.map(permission => ({ permission })),
+      { credentials },
+    ));
   const readable = new Map<string, Set<string>>();
   for (const [i, permission] of asked.entries()) {
     let allowed = allowedByDecision(decisions[i], entities);

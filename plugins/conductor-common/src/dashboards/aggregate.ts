@@ -140,8 +140,11 @@ export function readinessDashboard(
     lastOfDay.set(`${day} ${s.entityRef}`, { day, team, score: s.score });
   }
   const byTeam = new Map<string, number[]>();
-  for (const { team, score } of latest.values())
-    byTeam.set(team, [...(byTeam.get(team) ?? []), score]);
+  for (const { team, score } of latest.values()) {
+    const xs = byTeam.get(team);
+    if (xs) xs.push(score);
+    else byTeam.set(team, [score]);
+  }
   const teams = [...byTeam.entries()]
     .map(([team, xs]) => ({
       team,
@@ -155,7 +158,9 @@ export function readinessDashboard(
   const perDay = new Map<string, Map<string, number[]>>();
   for (const { day, team, score } of lastOfDay.values()) {
     const d = perDay.get(day) ?? new Map<string, number[]>();
-    d.set(team, [...(d.get(team) ?? []), score]);
+    const xs = d.get(team);
+    if (xs) xs.push(score);
+    else d.set(team, [score]);
     perDay.set(day, d);
   }
   const trend = [...perDay.entries()]
