@@ -128,7 +128,9 @@ test('a run below target shows up in the bell, with a link to the page that expl
   }).toPass({ timeout: 60_000 });
   await bell.click();
   const alert = page
-    .getByText(/Compliance score [\d.]+ % is below the \d+ % target/)
+    .getByText(
+      /^payments: compliance score [\d.]+ % is below the \d+ % target$/,
+    )
     .first();
   await expect(alert).toBeVisible();
   await page.screenshot({ path: screenshot('notifications'), fullPage: true });

@@ -238,7 +238,7 @@ describe('the seed alerts reach the owning team through the notifications backen
     );
     expect(notification.payload).toMatchObject({
       title: expect.stringMatching(
-        /^Compliance score \d+\.\d % is below the 80 % target$/,
+        /^payments: compliance score \d+\.\d % is below the 80 % target$/,
       ),
       description: 'First run.',
       link: '/catalog/default/group/payments/conductor',
@@ -268,7 +268,7 @@ describe('the seed alerts reach the owning team through the notifications backen
     expect(more).toEqual([]);
     expect(worse.updated).toBeTruthy();
     expect(worse.payload.title).toBe(
-      'Compliance score 0.0 % is below the 80 % target',
+      'payments: compliance score 0.0 % is below the 80 % target',
     );
     expect(worse.payload.description).toMatch(/^Previous run: \d+\.\d %\.$/);
     expect(await inbox(server, bob)).toEqual([]);

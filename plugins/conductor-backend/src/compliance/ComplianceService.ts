@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { assertMayRevoke, assertSecondPerson } from '../shared/approvals';
 import { AlertSender } from '../shared/AlertSender';
@@ -249,9 +249,10 @@ export class ComplianceService {
       {
         recipients: { type: 'entity', entityRef: team },
         payload: {
-          title: `Compliance score ${(row.score * 100).toFixed(
-            1,
-          )} % is below the ${(target * 100).toFixed(0)} % target`,
+          // Named, because a member of a parent group gets its children's alerts too.
+          title: `${parseEntityRef(team).name}: compliance score ${(
+            row.score * 100
+          ).toFixed(1)} % is below the ${(target * 100).toFixed(0)} % target`,
           description:
             row.previousScore === null
               ? 'First run.'

@@ -65,7 +65,11 @@ export function RequestDialog(props: {
   );
   const invalid =
     Boolean(reasonError) || Object.values(fieldErrors).some(Boolean);
+  // The page reloads what the request changed once the dialog is closed:
+  // reloading while it is open would unmount it (and its result) under the
+  // user's eyes.
   const close = () => {
+    if (result) props.onDone?.();
     setOpen(false);
     setResult(undefined);
     setError(undefined);
@@ -76,7 +80,6 @@ export function RequestDialog(props: {
     setError(undefined);
     try {
       setResult(await props.submit(values));
-      props.onDone?.();
     } catch (e) {
       setError((e as Error).message);
     } finally {
