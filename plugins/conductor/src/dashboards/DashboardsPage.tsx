@@ -47,10 +47,12 @@ import {
   backfillRows,
   complianceLatest,
   complianceRows,
+  drawnNote,
   newestShare,
   readinessBars,
   readinessTrendRows,
   shortTeam,
+  worstFirst,
 } from './rows';
 
 /** Where the Conductor page and its sub-pages live (`src/alpha/pages.tsx`). */
@@ -67,6 +69,16 @@ function entityPage(ref: string): string {
 function hours(h: number | null): string {
   if (h === null) return 'n/a';
   return h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} d`;
+}
+
+/** A line under a chart, when there is something to say. */
+function Note(props: { text?: string }) {
+  if (!props.text) return null;
+  return (
+    <Typography variant="caption" color="text.secondary">
+      {props.text}
+    </Typography>
+  );
 }
 
 /** Teams or entities, each a link, separated by commas, with what follows each. */
@@ -116,6 +128,8 @@ function Card(props: {
 
 function ComplianceCard({ d }: { d: DashboardsResponse['compliance'] }) {
   const latest = complianceLatest(d);
+  const { drawn, of } = worstFirst(latest, l => -(l.score ?? 0));
+  const drawnTeams = new Set(drawn.map(l => l.team));
   return (
     <Card
       title="Compliance score trend"
@@ -131,9 +145,10 @@ function ComplianceCard({ d }: { d: DashboardsResponse['compliance'] }) {
           label="compliance score trend"
           rows={complianceRows(d)}
           xKey="run"
-          teams={d.teams.map(shortTeam)}
+          teams={d.teams.filter(t => drawnTeams.has(t)).map(shortTeam)}
         />
       )}
+      <Note text={drawnNote(drawn.length, of, 'teams')} />
       <LinkedList
         label="compliance score by team"
         items={latest.map(l => ({
@@ -160,7 +175,10 @@ function AutoPrCards({ d }: { d: DashboardsResponse['autoPrs'] }) {
       </Card>
     );
   }
-  const merged = d.teams.filter(t => t.medianHoursToMerge !== null);
+  const { drawn: merged, of } = worstFirst(
+    d.teams.filter(t => t.medianHoursToMerge !== null),
+    t => t.medianHoursToMerge ?? 0,
+  );
   return (
     <>
       <Card
@@ -241,6 +259,7 @@ function AutoPrCards({ d }: { d: DashboardsResponse['autoPrs'] }) {
             />
           </BarChart>
         </ChartFigure>
+        <Note text={drawnNote(merged.length, of, 'teams')} />
         <LinkedList
           label="auto-PRs by team"
           items={d.teams
@@ -323,8 +342,16 @@ function ReadinessCards({
   d: DashboardsResponse['readiness'];
   team: string | null;
 }) {
-  const bars = readinessBars(d);
-  const teams = [...new Set(d.trend.flatMap(t => Object.keys(t.scores)))];
+  const { drawn: bars, of } = worstFirst(
+    readinessBars(d),
+    b => -(b.score ?? 0),
+  );
+  const lowest = new Set(
+    worstFirst(d.teams, t => -t.averageScore).drawn.map(t => t.team),
+  );
+  const teams = [
+    ...new Set(d.trend.flatMap(t => Object.keys(t.scores))),
+  ].filter(t => lowest.has(t) || d.teams.length === 0);
   const link = { title: 'Readiness by team', to: `${CONDUCTOR}/readiness` };
   return (
     <>
@@ -366,6 +393,7 @@ function ReadinessCards({
             />
           </BarChart>
         </ChartFigure>
+        <Note text={drawnNote(bars.length, of, team ? 'services' : 'teams')} />
         <LinkedList
           label="PRS per team"
           items={d.teams

@@ -253,6 +253,38 @@ describe('DashboardsView', () => {
       expect(screen.getByText(sentence)).toBeInTheDocument();
   });
 
+  it('draws the twelve teams needing attention first when there are more', async () => {
+    const r = response();
+    const teams = Array.from({ length: 14 }, (_, i) => `group:default/t${i}`);
+    r.teams = teams;
+    // t0 scores lowest, t13 highest.
+    r.readiness.teams = teams.map((team, i) => ({
+      team,
+      services: 1,
+      averageScore: 0.5 + i / 40,
+      belowThreshold: 1,
+    }));
+    await renderWithApis(<DashboardsView team={null} />, [
+      [dashboardsApiRef, fakeApi(r)],
+    ]);
+    await screen.findByRole('figure', { name: 'PRS by team' });
+    const drawn = chartTexts('PRS by team');
+    expect(drawn).toEqual(expect.arrayContaining(['t0', 't11']));
+    expect(drawn).not.toContain('t12');
+    expect(drawn).not.toContain('t13');
+    expect(
+      screen.getByText(
+        '12 of 14 teams, those needing attention first; pick a team for its own.',
+      ),
+    ).toBeInTheDocument();
+    // Every team is still named, as a link, under the chart.
+    expect(
+      within(screen.getByRole('list', { name: 'PRS per team' })).getAllByRole(
+        'link',
+      ),
+    ).toHaveLength(14);
+  });
+
   it('picks a team', async () => {
     const api = fakeApi();
     const chosen: Array<string | null> = [];

@@ -80,3 +80,27 @@ export function backfillRows(d: DashboardsResponse['backfills']) {
     failed: r.checkpointsFailed,
   }));
 }
+
+/** Most teams drawn in one chart; more read as noise. */
+export const MAX_DRAWN = 12;
+
+/**
+ * The `MAX_DRAWN` items a chart draws when there are more: those that need
+ * attention first (lowest score, slowest merge), in their original order.
+ */
+export function worstFirst<T>(
+  items: T[],
+  badness: (item: T) => number,
+): { drawn: T[]; of: number } {
+  if (items.length <= MAX_DRAWN) return { drawn: items, of: items.length };
+  const keep = new Set(
+    [...items].sort((a, b) => badness(b) - badness(a)).slice(0, MAX_DRAWN),
+  );
+  return { drawn: items.filter(i => keep.has(i)), of: items.length };
+}
+
+/** "12 of 40 teams, the lowest; pick a team for its own." */
+export const drawnNote = (drawn: number, of: number, what: string) =>
+  drawn < of
+    ? `${drawn} of ${of} ${what}, those needing attention first; pick a team for its own.`
+    : undefined;
