@@ -139,7 +139,10 @@ function ComplianceCard({ d }: { d: DashboardsResponse['compliance'] }) {
       link={{ title: 'Compliance by team', to: `${CONDUCTOR}/compliance` }}
     >
       {d.runs.length === 0 ? (
-        <Typography variant="body2">No compliance run yet.</Typography>
+        <Typography variant="body2">
+          No team compliance score to show yet: no run has scored a team whose
+          every entity you may read.
+        </Typography>
       ) : (
         <TeamTrendChart
           label="compliance score trend"
