@@ -80,6 +80,20 @@ const OPERATIONS = [
   'query AF { search(filter: {}) { id } }',
 ];
 
+const TRICKY: Record<string, string> = {
+  'tricky/SameName1.graphql':
+    'query Same { asset(id: "1") { ...Parts } }\nfragment Parts on Asset { id name }',
+  'tricky/SameName2.graphql':
+    'query Same { node(id: "1") { ...Parts } }\nfragment Parts on Node { id }',
+  'tricky/ForeignFragment.graphql':
+    'query UsesForeign { asset(id: "1") { ...Parts } }',
+  'tricky/Anonymous.graphql': '{ asset(id: "1") { kind } }',
+  'tricky/Two.graphql':
+    'query First { asset(id: "1") { ...Shared } }\nquery Second { search { ...Shared } }\nfragment Shared on Named { name }',
+  'tricky/Conflict.graphql':
+    'query Conflicting { asset(id: "1") { ...One ...Other } }\nfragment One on Asset { x: name }\nfragment Other on Asset { x: kind }',
+};
+
 type Mutable = Record<string, any>;
 
 /**
@@ -240,14 +254,18 @@ function loadHead(sdl: string, label: string): LoadedSchema | undefined {
 
 describe('validating only the operations a change can reach', () => {
   const base = loadSchema(BASE, 'base.graphql');
-  const operations = parseOperations(
-    OPERATIONS.map((text, i) => ({
+  const operations = parseOperations([
+    ...OPERATIONS.map((text, i) => ({
       file: `ops/Op${i}.graphql`,
       text,
       client: i % 2 ? 'web' : 'mobile',
       tenants: [`tenant-${i % 3}`],
     })),
-  );
+    // what validating in batches must not get wrong: names shared across
+    // files, a fragment another file defines, an anonymous operation, two
+    // operations sharing their file's fragment
+    ...Object.entries(TRICKY).map(([file, text]) => ({ file, text })),
+  ]);
   const heads = mutations()
     .map(([label, sdl]) => ({ label, head: loadHead(sdl, `${label}.graphql`) }))
     .filter(
@@ -267,7 +285,12 @@ describe('validating only the operations a change can reach', () => {
       let some;
       try {
         all = judgeOperations(base, head, operations, { validateAll: true });
-        some = judgeOperations(base, head, operations);
+        // a fresh base: nothing kept from the last head, batches run again
+        some = judgeOperations(
+          loadSchema(BASE, 'base.graphql'),
+          head,
+          operations,
+        );
       } catch (e) {
         throw new Error(`${label}: ${e}`);
       }
@@ -285,8 +308,41 @@ describe('validating only the operations a change can reach', () => {
     }
     // the corpus breaks operations, and most checks need no validation
     expect(impacted).toBeGreaterThan(100);
-    expect(full).toBe(heads.length * (OPERATIONS.length - 1));
+    // every operation but T, ForeignFragment and Conflicting is valid before
+    expect(full).toBe(heads.length * (operations.length - 3));
     expect(fast).toBeLessThan(full / 2);
+  });
+
+  it('validating in batches gives each operation its own verdict', () => {
+    const valid = operations.filter(
+      o => !/^(tricky\/|ops\/Op19\.)/.test(o.file),
+    );
+    const tricky = (file: string) =>
+      operations.filter(o => o.file === `tricky/${file}.graphql`);
+    const cases = [
+      // Parts comes first from another file: it must not count for this one
+      ['SameName1', 'ForeignFragment'],
+      ['SameName1', 'SameName2'],
+      ['Anonymous'],
+      ['Two'],
+      ['Conflict'],
+    ];
+    for (const files of cases) {
+      const ops = [...valid, ...files.flatMap(tricky)];
+      const verdicts = (r: ReturnType<typeof judgeOperations>) => ({
+        skipped: r.skipped,
+        judged: r.judged.map(j => j.op.key),
+      });
+      const fresh = () => loadSchema(BASE, 'base.graphql');
+      const all = judgeOperations(fresh(), fresh(), ops, { validateAll: true });
+      expect({
+        files,
+        ...verdicts(judgeOperations(fresh(), fresh(), ops)),
+      }).toEqual({
+        files,
+        ...verdicts(all),
+      });
+    }
   });
 
   it('gives the same blast radius report either way', async () => {
