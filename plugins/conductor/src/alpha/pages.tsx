@@ -119,6 +119,8 @@ export function redirectPage(name: string, path: string, routeRef: RouteRef) {
 /** Every page, sub-page and redirect, in the order the tabs appear. @alpha */
 export const conductorPages = [
   conductorPage,
+  // The overview first: /conductor opens on the dashboards.
+  dashboardsSubPage,
   teamComplianceSubPage,
   teamReadinessSubPage,
   sloSubPage,
@@ -126,7 +128,6 @@ export const conductorPages = [
   backfillsSubPage,
   federationSubPage,
   bundlesSubPage,
-  dashboardsSubPage,
   alertsSubPage,
   redirectPage('compliance-redirect', '/compliance', complianceRouteRef),
   redirectPage('readiness-redirect', '/readiness', readinessRouteRef),

@@ -2,11 +2,28 @@ import { coreApis, createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
 import { screen, waitFor } from '@testing-library/react';
 import { complianceApiRef } from '../compliance/api';
+import { dashboardsApiRef } from '../dashboards/api';
 import { readinessApiRef } from '../readiness/api';
 import { conductorPages } from './pages';
 
 const apis = [
   mockApis.permission(),
+  [
+    dashboardsApiRef,
+    {
+      getDashboards: async () => ({
+        team: null,
+        teams: [],
+        generatedAt: '2026-11-20T12:00:00.000Z',
+        compliance: { targetScore: 0.8, teams: [], runs: [] },
+        autoPrs: null,
+        lineage: { days: [], entities: [] },
+        readiness: { threshold: 0.9, teams: [], services: [], trend: [] },
+        backfills: { runs: [] },
+        federation: { versions: [], days: [] },
+      }),
+    },
+  ],
   [
     complianceApiRef,
     {
@@ -61,11 +78,11 @@ describe('the Conductor page', () => {
     20_000,
   );
 
-  it('shows the capabilities as tabs of one page', async () => {
+  it('opens on the dashboards, with the capabilities as tabs of one page', async () => {
     renderAt('/conductor');
     expect(
-      await screen.findByText('No compliance run yet'),
-    ).toBeInTheDocument();
+      await screen.findByRole('tab', { name: 'Dashboards', selected: true }),
+    ).toHaveAttribute('href', '/conductor/dashboards');
     expect(screen.getByRole('tab', { name: 'Compliance' })).toHaveAttribute(
       'href',
       '/conductor/compliance',
