@@ -531,7 +531,8 @@ async function main() {
   await admin.raw(`create database ${dbName}`);
   const knex = knexFactory({
     client: 'pg',
-    connection: `${PG.replace(/\/[^/]*$/, '')}/${dbName}`,
+    // bench/run.sh gives the server's URL without a database
+    connection: Object.assign(new URL(PG), { pathname: `/${dbName}` }).href,
     pool: { min: 1, max: 4 },
   });
   try {
