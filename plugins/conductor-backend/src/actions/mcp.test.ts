@@ -25,15 +25,16 @@ const MALLORY = 'user:default/mallory';
  * mallory may read, so a refusal can only come from the check under the
  * caller's own credentials, carried from the MCP request to the action.
  */
+const decideFor = (options?: { credentials: any }) =>
+  options?.credentials.principal &&
+  (options.credentials.principal as any).userEntityRef === MALLORY
+    ? AuthorizeResult.DENY
+    : AuthorizeResult.ALLOW;
 const permissions = mockServices.permissions.mock({
   authorize: async (requests, options) =>
-    requests.map(() => ({
-      result:
-        options?.credentials.principal &&
-        (options.credentials.principal as any).userEntityRef === MALLORY
-          ? AuthorizeResult.DENY
-          : AuthorizeResult.ALLOW,
-    })),
+    requests.map(() => ({ result: decideFor(options) })),
+  authorizeConditional: async (queries, options) =>
+    queries.map(() => ({ result: decideFor(options) } as any)),
 });
 
 // A whole backend and an MCP session per client: slower than a unit test.

@@ -80,6 +80,18 @@ describe('bundle router', () => {
   it('lists and serves only bundles whose every entity the caller may read', async () => {
     // Evidence read on component:default/a only; not on the secret one, not create.
     const permissions = mockServices.permissions.mock({
+      // A decision per entity (as "entities your team owns" would be).
+      authorizeConditional: async (queries: any[]) =>
+        queries.map(() => ({
+          result: AuthorizeResult.CONDITIONAL,
+          pluginId: 'catalog',
+          resourceType: 'catalog-entity',
+          conditions: {
+            rule: 'IS_ENTITY_OWNER',
+            resourceType: 'catalog-entity',
+            params: { claims: ['group:default/a-team'] },
+          },
+        })),
       authorize: async (requests: any[]) =>
         requests.map(r => ({
           result:

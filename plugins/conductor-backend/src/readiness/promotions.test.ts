@@ -537,6 +537,8 @@ describe('break-glass override', () => {
                   ? AuthorizeResult.DENY
                   : AuthorizeResult.ALLOW,
             })) as any,
+          authorizeConditional: async queries =>
+            queries.map(() => ({ result: AuthorizeResult.ALLOW })) as any,
         }).factory,
       ],
     });
