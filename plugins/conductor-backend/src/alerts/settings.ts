@@ -8,9 +8,9 @@ import {
 import { readBackfillCostAlertSettings } from '../backfill';
 import { readComplianceAlertSettings } from '../compliance';
 import { readFederationSettings } from '../federation';
-import { readLineageSettings } from '../lineage';
+import { readBlastRadiusAlertSettings, readLineageSettings } from '../lineage';
 import { readReadinessSettings } from '../readiness/readinessConfig';
-import { AlertSwitch, readAlertSwitch } from '../shared/alertSettings';
+import { AlertSwitch } from '../shared/alertSettings';
 import { readSloBurnAlertSettings } from '../slo';
 
 const percent = (score: number) => `${Math.round(score * 1000) / 10} %`;
@@ -36,7 +36,7 @@ export function readAlertSettings(config: Config): AlertSetting[] {
   const readiness = readReadinessSettings(config);
   const backfill = readBackfillCostAlertSettings(config);
   const lineage = readLineageSettings(config);
-  const blastRadius = readAlertSwitch(config, 'blastRadius', 0);
+  const blastRadius = readBlastRadiusAlertSettings(config);
   const slo = readSloBurnAlertSettings(config);
 
   const readinessThresholds: AlertThreshold[] = Object.entries(
@@ -147,7 +147,7 @@ export function readAlertSettings(config: Config): AlertSetting[] {
         },
       ],
       dedupe:
-        "One notification per API; CI's check of an identical change set does not send again, a new change set updates it. A person's check never alerts.",
+        "Once per change set; a new change set for the same API updates its one notification. Only checks by CI alert, never a person's what-if.",
       recipients: 'Members of the group that owns the changed API',
       link: alertLinks.blastRadius.pattern,
       topic: 'conductor.lineage.blast-radius',

@@ -2,7 +2,7 @@ import { Capability, ConductorServices } from '../shared/capability';
 import { LineageService, LineageSettings } from './LineageService';
 import { LineageStore } from './LineageStore';
 import { createLineageRouter } from './router';
-import { readAlertSwitch } from '../shared/alertSettings';
+import { AlertSwitch, readAlertSwitch } from '../shared/alertSettings';
 
 export type { LineageService } from './LineageService';
 
@@ -28,6 +28,17 @@ export function readLineageSettings(
 }
 
 /**
+ * The "blast radius > N services without mitigation" alert's switch and
+ * repeat window (N is `maxServices` of the lineage settings): read here for
+ * the sender and the alert settings page alike.
+ */
+export function readBlastRadiusAlertSettings(
+  config: ConductorServices['config'],
+): AlertSwitch {
+  return readAlertSwitch(config, 'blastRadius', 0);
+}
+
+/**
  * Contract lineage and blast radius: the graph across services, APIs,
  * GraphQL types and fields, resolvers, contracts, policies, tests,
  * operations and tenants; ingested on the scheduler and on demand.
@@ -43,7 +54,7 @@ export async function createLineageCapability(
     logger: services.logger,
     settings: readLineageSettings(services.config),
     alerts: services.alerts,
-    blastRadiusAlert: readAlertSwitch(services.config, 'blastRadius', 0),
+    blastRadiusAlert: readBlastRadiusAlertSettings(services.config),
   });
   return {
     lineage,
