@@ -5,8 +5,10 @@
 set -euo pipefail
 source "$(dirname "$0")/../scripts/env.sh"
 cd "$REPO_ROOT"
-name="${1:?usage: bench/run.sh <gate|controls|backfill|slo|golden-paths>}"
+name="${1:?usage: bench/run.sh <gate|controls|backfill|slo|golden-paths|lineage|lineage-browser>}"
 $YARN install --immutable >/dev/null
+# lineage-browser drives Debian's chromium with Playwright and needs no database.
+[ "$name" = lineage-browser ] && exec env NODE_ENV=production node -r @backstage/cli/config/nodeTransform.cjs bench/lineage-browser/run.ts
 export BENCH_POSTGRES_URL="$(bash scripts/postgres.sh start)"
 trap 'bash "$REPO_ROOT/scripts/postgres.sh" stop' EXIT
 NODE_ENV=production node --expose-gc -r @backstage/cli/config/nodeTransform.cjs "bench/$name/run.ts"

@@ -4,18 +4,29 @@ import {
   lineageLabel,
   lineageNodeKind,
 } from '@internal/plugin-conductor-common';
-import { render, screen } from '@testing-library/react';
-import { LineageGraphView, MarksStore, nodeState } from './LineageGraph';
+import { act, render, screen } from '@testing-library/react';
+import {
+  LARGE_GRAPH,
+  LineageGraphView,
+  MarksStore,
+  nodeState,
+} from './LineageGraph';
 import * as layout from './layout';
 
 // reactflow as it is, with the nodes it is handed and its mounts recorded
 const mockHanded: unknown[] = [];
+const mockProps: Array<{
+  edges: unknown[];
+  onNodeClick: (e: unknown, n: unknown) => void;
+  onMove?: (e: unknown, v: { x: number; y: number; zoom: number }) => void;
+}> = [];
 let mockMounts = 0;
 jest.mock('reactflow', () => {
   const actual = jest.requireActual('reactflow');
   const React = jest.requireActual('react');
   const Recorded = (props: { nodes: unknown }) => {
     mockHanded.push(props.nodes);
+    mockProps.push(props as any);
     React.useEffect(() => {
       mockMounts++;
     }, []);
@@ -129,5 +140,41 @@ describe('LineageGraphView', () => {
     expect(layoutCalls).toHaveBeenCalledTimes(2);
     expect(mockMounts).toBe(2);
     expect(new Set(mockHanded).size).toBe(2);
+  });
+
+  it('one click handler for the life of the view, calling the latest onSelect', () => {
+    const graph = graphOf([API, FIELD]);
+    mockProps.length = 0;
+    const first = jest.fn();
+    const second = jest.fn();
+    const { rerender } = render(
+      <LineageGraphView graph={graph} onSelect={first} />,
+    );
+    rerender(<LineageGraphView graph={graph} onSelect={second} />);
+    expect(new Set(mockProps.map(p => p.onNodeClick)).size).toBe(1);
+    mockProps[0].onNodeClick({}, { data: { node: n(FIELD) } });
+    expect(first).not.toHaveBeenCalled();
+    expect(second).toHaveBeenCalledWith(n(FIELD));
+  });
+
+  it('a large graph hands reactflow its edges only when zoomed in far enough to read them; a small one always', () => {
+    const ids = Array.from(
+      { length: LARGE_GRAPH + 1 },
+      (_, i) => `GraphQL:big/T.f${i}`,
+    );
+    mockProps.length = 0;
+    const { unmount } = render(<LineageGraphView graph={graphOf(ids)} />);
+    const last = () => mockProps[mockProps.length - 1];
+    expect(last().edges).toHaveLength(0);
+    act(() => last().onMove!(null, { x: 0, y: 0, zoom: 1 }));
+    expect(last().edges).toHaveLength(LARGE_GRAPH);
+    act(() => last().onMove!(null, { x: 0, y: 0, zoom: 0.1 }));
+    expect(last().edges).toHaveLength(0);
+    unmount();
+
+    mockProps.length = 0;
+    render(<LineageGraphView graph={graphOf([API, FIELD, OTHER])} />);
+    expect(last().edges).toHaveLength(2);
+    expect(last().onMove).toBeUndefined();
   });
 });

@@ -25,6 +25,7 @@ import {
   useContext,
   useLayoutEffect,
   useMemo,
+  useRef,
   useState,
   useSyncExternalStore,
 } from 'react';
@@ -39,6 +40,7 @@ import ReactFlow, {
   Position,
   ReactFlowState,
   useStore,
+  Viewport,
 } from 'reactflow';
 import 'reactflow/dist/style.css';
 import { NODE_HEIGHT, NODE_WIDTH, layoutGraph } from './layout';
@@ -117,22 +119,36 @@ export class MarksStore {
 
 const MarksContext = createContext<MarksStore>(new MarksStore());
 
-/** Below this zoom a node is a coloured box: its text could not be read anyway. */
+/**
+ * A graph of more than this many nodes is drawn with less detail when zoomed
+ * out below {@link DETAIL_ZOOM}: nodes as coloured boxes and no edges, which
+ * could not be read at that size anyway (a hairball of thousands of curves),
+ * and cost most of the time of each frame while panning.
+ */
+export const LARGE_GRAPH = 300;
 export const DETAIL_ZOOM = 0.45;
 const zoomedOut = (s: ReactFlowState) => s.transform[2] < DETAIL_ZOOM;
+const keepDetail = () => false;
+const NO_EDGES: Edge[] = [];
+const HIDDEN = { visibility: 'hidden' } as const;
 
-type NodeData = { node: LineageNode };
+type NodeData = { node: LineageNode; large: boolean };
 
 const LineageNodeView = memo(({ data }: NodeProps<NodeData>) => {
   const marks = useContext(MarksContext);
   const state = useSyncExternalStore(marks.subscribe, () =>
     nodeState(data.node.id, marks.get()),
   );
-  const small = useStore(zoomedOut);
+  const small = useStore(data.large ? zoomedOut : keepDetail);
   const style = NODE_KIND_STYLE[data.node.kind] ?? NODE_KIND_STYLE.service;
   const Icon = style.icon;
   const strong = state === 'root' || state === 'selected';
-  // plain inline styles: 2,000 nodes through a CSS-in-JS prop cost seconds
+  const dimmed = state === 'dimmed';
+  // Plain inline styles (2,000 nodes through a CSS-in-JS prop cost seconds);
+  // dimmed by colour, not opacity (each translucent node is a layer to paint).
+  const colour = dimmed ? `${style.colour}40` : style.colour;
+  // zoomed out, the handles need not be painted (edges are hidden there)
+  const handleStyle = small ? HIDDEN : undefined;
   return (
     <div
       data-testid={`lineage-node-${data.node.id}`}
@@ -147,21 +163,24 @@ const LineageNodeView = memo(({ data }: NodeProps<NodeData>) => {
         gap: 6,
         padding: '0 8px',
         borderRadius: 4,
-        border: `${strong ? 3 : 2}px solid ${style.colour}`,
+        border: `${strong ? 3 : 2}px solid ${colour}`,
         background:
-          state === 'highlighted' || small ? `${style.colour}22` : '#fff',
-        opacity: state === 'dimmed' ? 0.25 : 1,
+          state === 'highlighted' || (small && !dimmed)
+            ? `${style.colour}22`
+            : '#fff',
         boxShadow:
-          state === 'highlighted' ? `0 0 0 3px ${style.colour}55` : 'none',
-        color: '#212121',
+          state === 'highlighted' && !small
+            ? `0 0 0 3px ${style.colour}55`
+            : 'none',
+        color: dimmed ? '#bdbdbd' : '#212121',
         fontSize: 12,
         overflow: 'hidden',
       }}
     >
-      <Handle type="target" position={Position.Left} />
+      <Handle type="target" position={Position.Left} style={handleStyle} />
       {!small && (
         <>
-          <span style={{ color: style.colour, display: 'flex' }}>
+          <span style={{ color: colour, display: 'flex' }}>
             <Icon fontSize="small" />
           </span>
           <span
@@ -175,12 +194,16 @@ const LineageNodeView = memo(({ data }: NodeProps<NodeData>) => {
           </span>
         </>
       )}
-      <Handle type="source" position={Position.Right} />
+      <Handle type="source" position={Position.Right} style={handleStyle} />
     </div>
   );
 });
 
 const NODE_TYPES = { lineage: LineageNodeView };
+const PRO_OPTIONS = { hideAttribution: true };
+// one function for the life of the page: a new one re-renders every minimap node
+const minimapColour = (n: Node<NodeData>) =>
+  NODE_KIND_STYLE[n.data.node.kind]?.colour ?? '#999';
 
 /** One key per graph object: a new graph mounts a new view, fitted to it. */
 const graphKeys = new WeakMap<LineageGraphResponse, number>();
@@ -213,17 +236,18 @@ export function LineageGraphView(props: {
     () => layoutGraph(graph.nodes, graph.edges, graph.root),
     [graph],
   );
+  const large = graph.nodes.length > LARGE_GRAPH;
   const nodes: Node<NodeData>[] = useMemo(
     () =>
       graph.nodes.map(n => ({
         id: n.id,
         type: 'lineage',
         position: positions.get(n.id) ?? { x: 0, y: 0 },
-        data: { node: n },
+        data: { node: n, large },
         draggable: false,
         connectable: false,
       })),
-    [graph, positions],
+    [graph, positions, large],
   );
   const [marks] = useState(() => new MarksStore());
   useLayoutEffect(() => {
@@ -244,9 +268,19 @@ export function LineageGraphView(props: {
       }),
     [graph, highlighted],
   );
+  // for a large graph, edges only when zoomed in far enough to read them
+  const [far, setFar] = useState(large);
+  const onMove = useCallback(
+    (_: unknown, viewport: Viewport) => setFar(viewport.zoom < DETAIL_ZOOM),
+    [],
+  );
+  // one click handler for the life of the view, whatever the caller passes:
+  // a new handler would re-render every node reactflow has mounted
+  const onSelectRef = useRef(onSelect);
+  onSelectRef.current = onSelect;
   const onNodeClick = useCallback(
-    (_: unknown, n: Node<NodeData>) => onSelect?.(n.data.node),
-    [onSelect],
+    (_: unknown, n: Node<NodeData>) => onSelectRef.current?.(n.data.node),
+    [],
   );
   return (
     <MarksContext.Provider value={marks}>
@@ -254,21 +288,16 @@ export function LineageGraphView(props: {
         <ReactFlow
           key={graphKey(graph)}
           nodes={nodes}
-          edges={edges}
+          edges={large && far ? NO_EDGES : edges}
+          onMove={large ? onMove : undefined}
           nodeTypes={NODE_TYPES}
           onNodeClick={onNodeClick}
           onlyRenderVisibleElements
           minZoom={0.05}
           fitView
-          proOptions={{ hideAttribution: true }}
+          proOptions={PRO_OPTIONS}
         >
-          <MiniMap
-            nodeColor={n =>
-              NODE_KIND_STYLE[(n.data as NodeData).node.kind]?.colour ?? '#999'
-            }
-            pannable
-            zoomable
-          />
+          <MiniMap nodeColor={minimapColour} pannable zoomable />
           <Controls showInteractive={false} />
           <Background />
         </ReactFlow>
