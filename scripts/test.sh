@@ -61,7 +61,9 @@ if [ "$RUN_E2E" = 1 ]; then
   # The tests start compliance runs themselves: the demo's scheduled first
   # run must not land between two of theirs.
   export APP_CONFIG_conductor_compliance_schedule_initialDelay='{"hours":24}'
-  (cd packages/backend && exec $YARN start) > /tmp/conductor-e2e-backend.log 2>&1 &
+  # Plain node, not the dev server: its file watcher restarts the backend
+  # (emptying the in-memory demo database) when anything in the tree changes.
+  (cd packages/backend && exec node --enable-source-maps -r @backstage/cli/config/nodeTransform.cjs src/index) > /tmp/conductor-e2e-backend.log 2>&1 &
   BACKEND_PID=$!
   for i in $(seq 1 120); do
     curl -fs http://localhost:7007/api/conductor/health >/dev/null 2>&1 && break
