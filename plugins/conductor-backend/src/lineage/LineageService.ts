@@ -23,6 +23,7 @@ import {
   LineageIngestResponse,
   LineageInputError,
   LineageNode,
+  LineageNodeKind,
   LineageNodeRadiusResponse,
   LineageSnapshot,
   LoadedSchema,
@@ -56,6 +57,13 @@ import {
   blastRadiusOverLimit,
   describeBlastRadiusAlert,
 } from './blastRadiusAlert';
+
+/**
+ * Where a radius stops: a change reaches the services (and clients, APIs,
+ * systems) it breaks, but does not flow on through them into their own APIs;
+ * the services an impact reaches come from the impacted operations.
+ */
+const IMPACT_STOPS: LineageNodeKind[] = ['service', 'client', 'api', 'system'];
 
 /** Settings from `conductor.lineage`. */
 export interface LineageSettings {
@@ -679,6 +687,8 @@ export class LineageService {
       maxDepth: Math.min(depth ?? this.deps.settings.maxDepth, 20),
       budgetMs: this.deps.settings.budgetMs,
       maxNodes: this.deps.settings.maxGraphNodes * 4,
+      // the portal highlights this: the same radius a schema check reports
+      stopAt: IMPACT_STOPS,
     });
     return {
       start,
@@ -754,9 +764,7 @@ export class LineageService {
       maxDepth: this.deps.settings.maxDepth,
       budgetMs: this.deps.settings.budgetMs,
       collectEdges: false,
-      // the services an impact reaches come from the impacted operations;
-      // past a service the walk would flow into that service's own API
-      stopAt: ['service', 'client', 'api', 'system'],
+      stopAt: IMPACT_STOPS,
     });
     // The contracts a changed type conforms to: a change to a field is a
     // change to what the type promises, though it does not flow to the
@@ -933,7 +941,7 @@ export class LineageService {
                 ...limits,
                 maxDepth: this.deps.settings.maxDepth,
                 collectEdges: false,
-                stopAt: ['service', 'client', 'api', 'system'],
+                stopAt: IMPACT_STOPS,
               });
         if (walk?.partial && walk.partialReason !== 'depth') partial = true;
         const ids = walk?.nodes.map(n => n.id) ?? [];

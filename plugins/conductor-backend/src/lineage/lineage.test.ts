@@ -394,9 +394,16 @@ describe('lineage through the conductor plugin', () => {
       .query({ node: 'GraphQL:orders-graphql/Order.totalCents' })
       .set(auth)
       .expect(200);
-    expect(radius.body.nodes.map((n: any) => n.id)).toEqual(
+    const reached = radius.body.nodes.map((n: any) => n.id);
+    expect(reached).toEqual(
       expect.arrayContaining(['Client:mobile-app', 'Tenant:hooli']),
     );
+    // It reaches the services a change breaks and stops there, as a schema
+    // check does: nothing of reports-api's own API lights up.
+    expect(reached).toContain('component:default/reports-api');
+    expect(
+      reached.filter((id: string) => id.startsWith('GraphQL:reports-graphql')),
+    ).toEqual([]);
   });
 
   it('bad input: 400 naming the field and line:column, 404 for an unknown entity, nothing stored', async () => {
