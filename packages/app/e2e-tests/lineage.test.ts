@@ -1,18 +1,7 @@
 import { Page, expect, test } from '@playwright/test';
+import { signIn } from './support';
 import { readFileSync } from 'fs';
 import { resolve } from 'path';
-
-/** Signs in as guest, and waits until the portal shows its navigation. */
-async function signIn(page: Page) {
-  await page.goto('/');
-  await expect(async () => {
-    const enter = page.getByRole('button', { name: 'Enter' });
-    if (await enter.isVisible()) await enter.click();
-    await expect(
-      page.getByRole('link', { name: 'Catalog', exact: true }),
-    ).toBeVisible({ timeout: 5_000 });
-  }).toPass({ timeout: 60_000 });
-}
 
 const API = 'api:default/orders-graphql';
 const FIELD = 'GraphQL:orders-graphql/Order.totalCents';

@@ -37,6 +37,41 @@ export function componentEntity(
   };
 }
 
+/**
+ * A team and its members as the catalog holds them (the relations the
+ * notifications backend and the permission policy follow), e.g. the
+ * payments group with alice. Users in `outsiders` belong to no group: an
+ * alert to the team must not reach them.
+ */
+export function teamEntities(
+  team: string,
+  members: string[],
+  outsiders: string[] = [],
+): Entity[] {
+  const groupRef = `group:default/${team}`;
+  const user = (name: string, memberOf: string[]): Entity => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name, namespace: 'default' },
+    spec: {},
+    relations: memberOf.map(targetRef => ({ type: 'memberOf', targetRef })),
+  });
+  return [
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: team, namespace: 'default' },
+      spec: { type: 'team', children: [] },
+      relations: members.map(m => ({
+        type: 'hasMember',
+        targetRef: `user:default/${m}`,
+      })),
+    },
+    ...members.map(m => user(m, [groupRef])),
+    ...outsiders.map(o => user(o, [])),
+  ];
+}
+
 /** Writes a controls catalog to a temporary file and returns its path. */
 export function writeControlsFile(text: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conductor-controls-'));

@@ -3,7 +3,11 @@ import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha'
 import { Entity } from '@backstage/catalog-model';
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
 import request from 'supertest';
-import { componentEntity, startConductor } from '../__testUtils__';
+import {
+  componentEntity,
+  startConductor,
+  teamEntities,
+} from '../__testUtils__';
 import { permissionsThatSay } from '../__testUtils__/routerTestApp';
 import { registerPromotionActions } from './promotionActions';
 
@@ -13,20 +17,7 @@ const daysAgo = (d: number) =>
 // The owning group and its member, who receives the gate's "blocked" alerts;
 // ready-api has the catalog's runbook and on-call facts, the workers do not.
 const entities: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'payments', namespace: 'default' },
-    spec: { type: 'team', children: [] },
-    relations: [{ type: 'hasMember', targetRef: 'user:default/alice' }],
-  },
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name: 'alice', namespace: 'default' },
-    spec: {},
-    relations: [{ type: 'memberOf', targetRef: 'group:default/payments' }],
-  },
+  ...teamEntities('payments', ['alice']),
   componentEntity('ready-api', {
     metadata: {
       links: [{ url: 'https://runbooks/ready-api', title: 'Runbook' }],

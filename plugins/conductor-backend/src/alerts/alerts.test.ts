@@ -13,6 +13,7 @@ import {
   QUIET_SCHEDULES,
   serveFolder,
   startConductor,
+  teamEntities,
   writeControlsFile,
 } from '../__testUtils__';
 
@@ -22,30 +23,8 @@ import {
 
 const ROOT = path.resolve(__dirname, '../../../..');
 
-const team: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'payments', namespace: 'default' },
-    spec: { type: 'team', children: [] },
-    relations: [{ type: 'hasMember', targetRef: 'user:default/alice' }],
-  },
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name: 'alice', namespace: 'default' },
-    spec: {},
-    relations: [{ type: 'memberOf', targetRef: 'group:default/payments' }],
-  },
-  // Not in payments: must receive nothing.
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name: 'bob', namespace: 'default' },
-    spec: {},
-    relations: [],
-  },
-];
+// payments with alice; bob belongs to no team and must receive nothing.
+const team: Entity[] = teamEntities('payments', ['alice'], ['bob']);
 
 const ci = { Authorization: mockCredentials.service.header() };
 const alice = {

@@ -11,7 +11,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { QUIET_SCHEDULES, serveFolder, startConductor } from '../__testUtils__';
+import {
+  QUIET_SCHEDULES,
+  serveFolder,
+  startConductor,
+  teamEntities,
+} from '../__testUtils__';
 import { BOT_EMAIL } from '../remediation/git';
 import { PIN_BRANCH } from './FederationPins';
 
@@ -95,20 +100,7 @@ describe('federation board', () => {
     remotes['orders-api'] = bareRemote('orders-api');
     remotes['refund-worker'] = bareRemote('refund-worker');
     const entities: Entity[] = [
-      {
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Group',
-        metadata: { name: 'payments', namespace: 'default' },
-        spec: { type: 'team', children: [] },
-        relations: [{ type: 'hasMember', targetRef: 'user:default/alice' }],
-      },
-      {
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'User',
-        metadata: { name: 'alice', namespace: 'default' },
-        spec: {},
-        relations: [{ type: 'memberOf', targetRef: 'group:default/payments' }],
-      },
+      ...teamEntities('payments', ['alice']),
       component('orders-api', repoServer.base, {
         'conductor.io/git-remote': remotes['orders-api'],
       }),

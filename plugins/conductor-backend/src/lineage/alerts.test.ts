@@ -2,7 +2,7 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
 import request from 'supertest';
-import { startConductor } from '../__testUtils__';
+import { startConductor, teamEntities } from '../__testUtils__';
 import { blastRadiusOverLimit } from './blastRadiusAlert';
 
 // The seed's alert "blast radius > N services without mitigation", through
@@ -20,29 +20,8 @@ type Order {
 }
 `;
 
-const team: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'payments', namespace: 'default' },
-    spec: { type: 'team', children: [] },
-    relations: [{ type: 'hasMember', targetRef: 'user:default/alice' }],
-  },
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name: 'alice', namespace: 'default' },
-    spec: {},
-    relations: [{ type: 'memberOf', targetRef: 'group:default/payments' }],
-  },
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name: 'bob', namespace: 'default' },
-    spec: {},
-    relations: [],
-  },
-];
+// payments with alice; bob belongs to no team and must receive nothing.
+const team: Entity[] = teamEntities('payments', ['alice'], ['bob']);
 
 const api = (name: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
