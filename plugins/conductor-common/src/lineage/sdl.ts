@@ -177,6 +177,11 @@ function buildSchemaFrom(
   { locations }: { locations: boolean },
 ): LoadedSchema | undefined {
   const parsed = parseSdl(sdl, file, locations);
+  // The usual case, checked first: a schema that passes the SDL rules has
+  // no extensions, no duplicate type or member and no operation (the fast
+  // check answers false for each), so there is nothing to drop or locate.
+  if (sdlPassesValidation(parsed))
+    return built(parsed, [], file, sdl, locations);
   const warnings: string[] = [];
   const document = dropDuplicateMembers(parsed, file, warnings);
   if (!locations && warnings.length) return undefined;
@@ -194,8 +199,12 @@ function buildSchemaFrom(
     );
   }
   // Validated here rather than in buildASTSchema, which throws the messages
-  // without their locations; the fast check answers for a valid schema.
-  const errors = sdlPassesValidation(document) ? [] : validateSDL(document);
+  // without their locations; the fast check answers for a valid schema
+  // (it already said no to the document as parsed).
+  const errors =
+    document !== parsed && sdlPassesValidation(document)
+      ? []
+      : validateSDL(document);
   if (errors.length) {
     if (!locations) return undefined;
     throw new LineageInputError(
@@ -205,6 +214,17 @@ function buildSchemaFrom(
         .join('\n'),
     );
   }
+  return built(document, warnings, file, sdl, locations);
+}
+
+/** The schema of a document that passed the SDL rules. */
+function built(
+  document: DocumentNode,
+  warnings: string[],
+  file: string,
+  sdl: string,
+  locations: boolean,
+): LoadedSchema | undefined {
   try {
     const schema = buildASTSchema(document, { assumeValidSDL: true });
     return { schema, document, warnings, file, sdl };
