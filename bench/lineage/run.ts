@@ -375,8 +375,10 @@ interface DiffRun {
 async function diffChild(mode: DiffRun['mode']): Promise<DiffRun> {
   const { base, head, head2, sources } = diffInputs();
   const operations = parseOperations(sources);
-  const load = (sdl: string, file: string) =>
-    mode === 'ours' ? loadSchema(sdl, file) : loadSchemaAsBefore(sdl);
+  // ours loads a head as the CLI does: like its base (unchanged definitions
+  // taken from the base's parse)
+  const load = (sdl: string, file: string, like?: LoadedSchema) =>
+    mode === 'ours' ? loadSchema(sdl, file, { like }) : loadSchemaAsBefore(sdl);
   const validateAll = mode === 'baseline';
   const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
 
@@ -384,7 +386,7 @@ async function diffChild(mode: DiffRun['mode']): Promise<DiffRun> {
   let cpu0 = process.cpuUsage();
   let t0 = performance.now();
   const baseSchema = load(base, 'base.graphql');
-  const headSchema = load(head, 'head.graphql');
+  const headSchema = load(head, 'head.graphql', baseSchema);
   const coldLoad = performance.now() - t0;
   const report = await computeBlastRadius({
     base: baseSchema,
@@ -399,9 +401,10 @@ async function diffChild(mode: DiffRun['mode']): Promise<DiffRun> {
   global.gc?.();
   cpu0 = process.cpuUsage();
   t0 = performance.now();
+  const againBase = load(base, 'base.graphql');
   const again = await computeBlastRadius({
-    base: load(base, 'base.graphql'),
-    head: load(head, 'head.graphql'),
+    base: againBase,
+    head: load(head, 'head.graphql', againBase),
     operations,
     validateAll,
   });
@@ -413,7 +416,7 @@ async function diffChild(mode: DiffRun['mode']): Promise<DiffRun> {
   t0 = performance.now();
   const second = await computeBlastRadius({
     base: mode === 'ours' ? baseSchema : load(base, 'base.graphql'),
-    head: load(head2, 'head2.graphql'),
+    head: load(head2, 'head2.graphql', baseSchema),
     operations,
     validateAll,
   });

@@ -161,9 +161,11 @@ export function registerLineageCommands(program: Command, cli: CliContext) {
         try {
           if (opts.operations) {
             const { files, clients } = readOperationsDirectory(opts.operations);
+            const base = loadSchema(baseSdl, opts.base);
             report = await computeBlastRadius({
-              base: loadSchema(baseSdl, opts.base),
-              head: loadSchema(headSdl, opts.head),
+              base,
+              // what did not change is taken from the base, not parsed again
+              head: loadSchema(headSdl, opts.head, { like: base }),
               operations: parseOperations(
                 operationSourcesFromFiles(files, clients),
               ),
@@ -172,8 +174,8 @@ export function registerLineageCommands(program: Command, cli: CliContext) {
             });
           } else {
             // Parse locally first so a typo is reported before any request.
-            loadSchema(baseSdl, opts.base);
-            loadSchema(headSdl, opts.head);
+            const base = loadSchema(baseSdl, opts.base);
+            loadSchema(headSdl, opts.head, { like: base });
             const body: BlastRadiusRequest = {
               entityRef: opts.entity!,
               baseSdl,

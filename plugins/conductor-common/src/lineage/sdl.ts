@@ -16,6 +16,7 @@ import {
 } from 'graphql';
 import { validateSDL } from 'graphql/validation/validate';
 import { sdlPassesValidation } from './sdlFastCheck';
+import { parseByDefinition } from './sdlChunks';
 
 /** Most characters of SDL or of one operation document the loaders accept. @public */
 export const LINEAGE_MAX_SDL_CHARS = 20_000_000;
@@ -52,6 +53,8 @@ export interface LoadedSchema {
   /** The file named in messages, and the SDL, to locate a problem found later. */
   file?: string;
   sdl?: string;
+  /** Its definitions by their text, for loading the next version of the schema (`loadSchema`'s `like`). */
+  definitionsByText?: Map<string, readonly DefinitionNode[]>;
 }
 
 type WithMembers = {
@@ -140,11 +143,17 @@ function dropDuplicateMembers(
 /**
  * Parses and builds a schema from SDL, tolerating what real published
  * schemas contain (duplicate members, see above). Anything else wrong throws
- * a {@link LineageInputError} naming `file:line:column`.
+ * a {@link LineageInputError} naming `file:line:column`. With `like` (the
+ * schema before the change), the definitions whose text did not change are
+ * taken from it instead of parsed again.
  *
  * @public
  */
-export function loadSchema(sdl: string, file: string): LoadedSchema {
+export function loadSchema(
+  sdl: string,
+  file: string,
+  options: { like?: LoadedSchema } = {},
+): LoadedSchema {
   if (sdl.length > LINEAGE_MAX_SDL_CHARS)
     throw new LineageInputError(
       `${file}: ${sdl.length} characters is more than the ${LINEAGE_MAX_SDL_CHARS} a schema may have`,
@@ -154,7 +163,7 @@ export function loadSchema(sdl: string, file: string): LoadedSchema {
   // what needs a position (a duplicate member's warning, an error) loads
   // again with them.
   return (
-    buildSchemaFrom(sdl, file, { locations: false }) ??
+    buildSchemaFrom(sdl, file, { locations: false, like: options.like }) ??
     buildSchemaFrom(sdl, file, { locations: true })!
   );
 }
@@ -174,14 +183,18 @@ function parseSdl(sdl: string, file: string, locations: boolean): DocumentNode {
 function buildSchemaFrom(
   sdl: string,
   file: string,
-  { locations }: { locations: boolean },
+  { locations, like }: { locations: boolean; like?: LoadedSchema },
 ): LoadedSchema | undefined {
-  const parsed = parseSdl(sdl, file, locations);
+  // without locations piece by piece, reusing `like`'s unchanged pieces
+  const pieces = locations
+    ? undefined
+    : parseByDefinition(sdl, like?.definitionsByText);
+  const parsed = pieces?.document ?? parseSdl(sdl, file, locations);
   // The usual case, checked first: a schema that passes the SDL rules has
   // no extensions, no duplicate type or member and no operation (the fast
   // check answers false for each), so there is nothing to drop or locate.
   if (sdlPassesValidation(parsed))
-    return built(parsed, [], file, sdl, locations);
+    return built(parsed, [], file, sdl, locations, pieces?.byText);
   const warnings: string[] = [];
   const document = dropDuplicateMembers(parsed, file, warnings);
   if (!locations && warnings.length) return undefined;
@@ -214,7 +227,7 @@ function buildSchemaFrom(
         .join('\n'),
     );
   }
-  return built(document, warnings, file, sdl, locations);
+  return built(document, warnings, file, sdl, locations, pieces?.byText);
 }
 
 /** The schema of a document that passed the SDL rules. */
@@ -224,10 +237,18 @@ function built(
   file: string,
   sdl: string,
   locations: boolean,
+  definitionsByText?: Map<string, readonly DefinitionNode[]>,
 ): LoadedSchema | undefined {
   try {
     const schema = buildASTSchema(document, { assumeValidSDL: true });
-    return { schema, document, warnings, file, sdl };
+    return {
+      schema,
+      document,
+      warnings,
+      file,
+      sdl,
+      ...(definitionsByText ? { definitionsByText } : {}),
+    };
   } catch (e) {
     if (!locations) return undefined;
     if (e instanceof GraphQLError)
