@@ -518,7 +518,11 @@ async function schemaDiff() {
       .map(l => l.toFixed(1))
       .join(' ')})`,
   );
-  return { cold: median('ours', 'coldCpu'), warm: median('ours', 'warmCpu') };
+  return {
+    cold: median('ours', 'coldCpu'),
+    coldWall: median('ours', 'coldWall'),
+    warm: median('ours', 'warmCpu'),
+  };
 }
 
 async function main() {
@@ -561,7 +565,11 @@ async function main() {
         diff.warm < 1000 ? 'met' : 'MISSED'
       } in a warm process (${ms(diff.warm)}), ${
         diff.cold < 1000 ? 'met' : 'MISSED'
-      } in a fresh one (${ms(diff.cold)}, JIT and GC threads included)`,
+      } in a fresh one (${ms(
+        diff.cold,
+      )}, JIT and GC threads included); first check in a fresh process (the CLI in CI) < 1 s of wall time: ${
+        diff.coldWall < 1000 ? 'met' : 'MISSED'
+      } (${ms(diff.coldWall)})`,
     );
   } finally {
     await knex.destroy();
