@@ -35,13 +35,16 @@ describe('ComplianceContent', () => {
               score: 0.75,
               previousScore: 0.5,
               results: [
-                result(
-                  'SOC2-CC1.4',
-                  'pass',
-                  'sbom.coverage = 0.97; meets: evidence.sbom_coverage >= 0.95',
-                  'fail',
-                  ['sbom.coverage'],
-                ),
+                {
+                  ...result(
+                    'SOC2-CC1.4',
+                    'pass',
+                    'sbom.coverage = 0.97; meets: evidence.sbom_coverage >= 0.95',
+                    'fail',
+                    ['sbom.coverage'],
+                  ),
+                  remediation: 'sbom-generate',
+                },
                 {
                   ...result(
                     'SEC-MFA-01',
@@ -131,6 +134,8 @@ describe('ComplianceContent', () => {
       within(rows[1]).getByRole('link', { name: /runbook/i }),
     ).toHaveAttribute('href', '/conductor/auto-prs#recipe-runbook-link');
     expect(rows[0]).toHaveTextContent('mfa-enforce (by hand)');
+    // A passing control has nothing to fix.
+    expect(rows[2]).not.toHaveTextContent('sbom-generate');
 
     const changes = within(
       screen.getByRole('table', { name: 'evidence changes' }),

@@ -282,9 +282,13 @@ export function ComplianceContent() {
                   </>,
                   <Age at={r.since} />,
                   <>
-                    {r.remediation && (
-                      <RemediationLink remediation={r.remediation} />
-                    )}
+                    {/* how to fix, where there is something to fix */}
+                    {r.remediation &&
+                      (r.status === 'fail' ||
+                        r.status === 'error' ||
+                        r.status === 'exempt') && (
+                        <RemediationLink remediation={r.remediation} />
+                      )}
                     {(r.status === 'fail' || r.status === 'error') &&
                       r.remediation &&
                       r.remediation in REMEDIATION_RECIPES && (
