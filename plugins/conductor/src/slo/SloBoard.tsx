@@ -16,7 +16,7 @@ import { SloCharts } from './SloCharts';
 import {
   ALERT_RANK,
   ALERT_TEXT,
-  STATE_TEXT,
+  stateCell,
   formatBudget,
   formatBurn,
   formatLatency,
@@ -45,13 +45,13 @@ function costText(row: SloServiceRow): string {
   const c = row.cost;
   if (!c) return '';
   if (c.state !== 'ok' || c.perThousandRequests === null)
-    return STATE_TEXT[c.state];
+    return stateCell(c.state);
   return `${c.perThousandRequests.toFixed(4)} ${c.currency}`;
 }
 
 /** An SLO's alert state: the worst firing severity, or why there are no numbers. */
 function alertText(s: SloStatus): string {
-  if (s.state !== 'ok') return STATE_TEXT[s.state];
+  if (s.state !== 'ok') return stateCell(s.state);
   if (s.alerts.some(a => a.severity === 'page' && a.firing))
     return ALERT_TEXT.page;
   if (s.alerts.some(a => a.firing)) return ALERT_TEXT.ticket;

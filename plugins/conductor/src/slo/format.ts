@@ -17,16 +17,28 @@ export const STATE_TEXT: Record<SloDataState, string> = {
   'not-configured': 'no Prometheus configured',
 };
 
+/**
+ * A cell without a number. When Prometheus is not configured or cannot be
+ * reached, the board says so once above the table; each cell repeating it
+ * only pushed the columns off the card. A state of one SLO (no data, metric
+ * absent, query error) is said in its cells.
+ */
+export function stateCell(state: SloDataState): string {
+  return state === 'not-configured' || state === 'unavailable'
+    ? '—'
+    : STATE_TEXT[state];
+}
+
 /** An SLI (availability, share of fast requests) with the precision SLOs need: "99.95 %". */
 export function formatSli(s: SloStatus): string {
-  return s.state === 'ok' ? formatPercent(s.sli, 3) : STATE_TEXT[s.state];
+  return s.state === 'ok' ? formatPercent(s.sli, 3) : stateCell(s.state);
 }
 
 /** Budget remaining: "42.6 %", "-120.0 %" when overspent. */
 export function formatBudget(s: SloStatus): string {
   return s.state === 'ok'
     ? formatPercent(s.budgetRemaining)
-    : STATE_TEXT[s.state];
+    : stateCell(s.state);
 }
 
 /** A burn rate: "14.4×"; "no data" without traffic in the window. */
@@ -42,7 +54,7 @@ export function formatLatency(s: SloStatus): string {
   const value =
     s.state === 'ok' && s.latency.valueMs !== null
       ? `${Math.round(s.latency.valueMs)} ms`
-      : STATE_TEXT[s.state === 'ok' ? 'no-data' : s.state];
+      : stateCell(s.state === 'ok' ? 'no-data' : s.state);
   return `p${s.latency.percentile} ${value} (≤ ${s.latency.thresholdMs} ms)`;
 }
 
