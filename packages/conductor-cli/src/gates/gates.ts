@@ -459,12 +459,14 @@ async function schema(ctx: GateContext): Promise<GateVerdict> {
       const { files, clients } = readOperationsDirectory(
         path.resolve(ctx.dir, ctx.options.operations),
       );
+      const base = loadSchema(
+        baseSdl || 'type Query { _empty: Boolean }',
+        `${schemaFile} (base)`,
+      );
       report = await computeBlastRadius({
-        base: loadSchema(
-          baseSdl || 'type Query { _empty: Boolean }',
-          `${schemaFile} (base)`,
-        ),
-        head: loadSchema(headSdl, schemaFile),
+        base,
+        // the head reuses the base's unchanged definitions
+        head: loadSchema(headSdl, schemaFile, { like: base }),
         operations: parseOperations(operationSourcesFromFiles(files, clients)),
         maxServices,
       });

@@ -201,7 +201,12 @@ export class LineageService {
   }
 
   /** `loadSchema`, kept by content hash (and file name, which its messages carry); the most recently used stay. */
-  loadSchema(sdl: string, file: string): LoadedSchema {
+  loadSchema(
+    sdl: string,
+    file: string,
+    /** A schema this one is likely a change of: its unchanged definitions are reused. */
+    like?: LoadedSchema,
+  ): LoadedSchema {
     const key = createHash('sha256')
       .update(file)
       .update('\0')
@@ -213,7 +218,7 @@ export class LineageService {
       this.schemas.set(key, hit);
       return hit;
     }
-    const loaded = loadSchema(sdl, file);
+    const loaded = loadSchema(sdl, file, { like });
     if (sdl.length <= MAX_CACHED_SCHEMA_CHARS) {
       for (const [old, schema] of this.schemas) {
         if (
@@ -726,7 +731,7 @@ export class LineageService {
         baseSdl,
         req.baseSdl ? 'baseSdl' : `${req.entityRef} spec.definition`,
       );
-      const head = this.loadSchema(req.headSdl, 'headSdl');
+      const head = this.loadSchema(req.headSdl, 'headSdl', base);
       const sources = req.operations
         ? req.operations.map(o => ({
             file: o.file,
