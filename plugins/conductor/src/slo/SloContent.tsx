@@ -18,7 +18,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { DataTable } from '../shared';
 import { isSloAvailable } from './isSloAvailable';
 import { sloApiRef } from './api';
-import { PrometheusBanner, boardRows } from './SloBoard';
+import { BURN_COLUMN, PrometheusBanner, boardRows } from './SloBoard';
 import { SloHistoryCharts } from './SloCharts';
 import { TeamSloBoard } from './SloPage';
 
@@ -57,10 +57,7 @@ export function SloContent() {
             { title: 'SLI', numeric: true },
             { title: 'Latency', numeric: true },
             { title: 'Budget left', numeric: true },
-            { title: 'Burn 1h', numeric: true },
-            { title: 'Burn 6h', numeric: true },
-            { title: 'Burn 1d', numeric: true },
-            { title: 'Burn 3d', numeric: true },
+            { title: BURN_COLUMN, numeric: true },
             'Alerts',
             { title: 'Cost / 1k req', numeric: true },
           ]}
