@@ -7,7 +7,8 @@ import {
   formatSloFileError,
 } from '@internal/plugin-conductor-common';
 import Alert from '@mui/material/Alert';
-import Button from '@mui/material/Button';
+import ShowChartIcon from '@mui/icons-material/ShowChart';
+import IconButton from '@mui/material/IconButton';
 import Chip from '@mui/material/Chip';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
@@ -111,9 +112,14 @@ export function boardRows(
             />
           ) : null}
         </span>,
-        <Button size="small" onClick={() => onCharts(row.entityRef)}>
-          charts
-        </Button>,
+        <IconButton
+          size="small"
+          aria-label={`charts of ${row.name}`}
+          title="charts"
+          onClick={() => onCharts(row.entityRef)}
+        >
+          <ShowChartIcon fontSize="small" />
+        </IconButton>,
       ],
       sortValues: [
         row.name,
@@ -161,10 +167,16 @@ export function SloBoard(props: { board: SloBoardResponse }) {
             label="SLO board"
             columns={[
               { title: 'Service', sortable: true },
-              { title: 'SLO', sortable: true },
+              { title: 'SLO', sortable: true, wrap: true, minWidth: 120 },
               { title: 'Objective', sortable: true, numeric: true },
               { title: 'SLI', sortable: true, numeric: true },
-              { title: 'Latency', sortable: true, numeric: true },
+              {
+                title: 'Latency',
+                sortable: true,
+                numeric: true,
+                wrap: true,
+                minWidth: 110,
+              },
               { title: 'Budget left', sortable: true, numeric: true },
               { title: BURN_COLUMN, sortable: true, numeric: true },
               { title: 'Alerts', sortable: true },
