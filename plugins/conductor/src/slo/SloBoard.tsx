@@ -165,18 +165,13 @@ export function SloBoard(props: { board: SloBoardResponse }) {
         ) : (
           <DataTable
             label="SLO board"
+            dense
             columns={[
               { title: 'Service', sortable: true },
-              { title: 'SLO', sortable: true, wrap: true, minWidth: 120 },
+              { title: 'SLO', sortable: true },
               { title: 'Objective', sortable: true, numeric: true },
               { title: 'SLI', sortable: true, numeric: true },
-              {
-                title: 'Latency',
-                sortable: true,
-                numeric: true,
-                wrap: true,
-                minWidth: 110,
-              },
+              { title: 'Latency', sortable: true, numeric: true },
               { title: 'Budget left', sortable: true, numeric: true },
               { title: BURN_COLUMN, sortable: true, numeric: true },
               { title: 'Alerts', sortable: true },

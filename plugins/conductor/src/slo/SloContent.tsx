@@ -50,6 +50,7 @@ export function SloContent() {
       >
         <DataTable
           label="SLOs of the component"
+          dense
           columns={[
             'Service',
             'SLO',
