@@ -83,13 +83,27 @@ function alertText(s: SloStatus): string {
 /** Rows of the board: one per SLO of each service. */
 export function boardRows(
   services: SloServiceRow[],
-  onCharts: (entityRef: string) => void,
+  /** Offers a button to show a service's charts (the team board). */
+  onCharts?: (entityRef: string) => void,
 ): DataTableRow[] {
   return services.flatMap(row =>
     row.slos.map(s => ({
       key: `${row.entityRef}#${s.id}`,
       cells: [
-        <EntityLink entityRef={row.entityRef} />,
+        <>
+          <EntityLink entityRef={row.entityRef} />
+          {onCharts && (
+            <IconButton
+              size="small"
+              aria-label={`charts of ${row.name}`}
+              title="charts"
+              onClick={() => onCharts(row.entityRef)}
+              sx={{ ml: 0.5, p: 0.25 }}
+            >
+              <ShowChartIcon fontSize="small" />
+            </IconButton>
+          )}
+        </>,
         <span title={s.reason ?? s.description}>{s.name}</span>,
         `${s.objective} % / ${s.windowDays} d`,
         formatSli(s),
@@ -112,14 +126,6 @@ export function boardRows(
             />
           ) : null}
         </span>,
-        <IconButton
-          size="small"
-          aria-label={`charts of ${row.name}`}
-          title="charts"
-          onClick={() => onCharts(row.entityRef)}
-        >
-          <ShowChartIcon fontSize="small" />
-        </IconButton>,
       ],
       sortValues: [
         row.name,
@@ -132,7 +138,6 @@ export function boardRows(
         s.burnRates[BURN_WINDOWS[0]] ?? null,
         ALERT_RANK[row.alertState],
         row.cost?.perThousandRequests ?? null,
-        null,
       ],
     })),
   );
@@ -176,7 +181,6 @@ export function SloBoard(props: { board: SloBoardResponse }) {
               { title: BURN_COLUMN, sortable: true, numeric: true },
               { title: 'Alerts', sortable: true },
               { title: 'Cost / 1k req', sortable: true, numeric: true },
-              '',
             ]}
             rows={boardRows(board.services, setCharts)}
             initialSort={{ column: 5, direction: 'asc' }}

@@ -62,10 +62,7 @@ export function SloContent() {
             'Alerts',
             { title: 'Cost / 1k req', numeric: true },
           ]}
-          rows={boardRows([value], () => undefined).map(r => ({
-            ...r,
-            cells: r.cells.slice(0, -1),
-          }))}
+          rows={boardRows([value])}
         />
         {value.slos
           .filter(s => s.reason)

@@ -127,6 +127,10 @@ describe('team SLO board', () => {
     expect(within(rows[1]).getByText('PAGE firing')).toBeInTheDocument();
     expect(within(rows[1]).getByText('0.2000 USD')).toBeInTheDocument();
     expect(within(rows[1]).getByText('over 0.1')).toBeInTheDocument();
+    // The service's charts are a button beside its name.
+    expect(
+      within(rows[1]).getByRole('button', { name: /^charts of / }),
+    ).toBeInTheDocument();
     expect(
       within(rows[2]).getAllByText('no data').length,
     ).toBeGreaterThanOrEqual(3);
