@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { signIn } from './support';
+import { ciHeaders, signIn, waitForEntity } from './support';
 
 test('a demo component shows its evidence in the Evidence tab', async ({
   page,
@@ -7,19 +7,8 @@ test('a demo component shows its evidence in the Evidence tab', async ({
 }) => {
   // Wait for the catalog to hold the demo component, then run the evidence
   // collectors now instead of waiting for their schedule.
-  const token = process.env.CONDUCTOR_CI_TOKEN;
-  expect(
-    token,
-    'CONDUCTOR_CI_TOKEN must be set (scripts/test.sh sets it)',
-  ).toBeTruthy();
-  const headers = { Authorization: `Bearer ${token}` };
-  await expect(async () => {
-    const res = await request.get(
-      '/api/catalog/entities/by-name/component/default/orders-api',
-      { headers },
-    );
-    expect(res.status()).toBe(200);
-  }).toPass({ timeout: 60_000 });
+  const headers = ciHeaders();
+  await waitForEntity(request, { kind: 'component', name: 'orders-api' });
   const collected = await request.post('/api/conductor/evidence/collect', {
     headers,
   });
@@ -57,14 +46,8 @@ test('the promotion gate allows a ready demo service, blocks a weak one, and the
   page,
   request,
 }) => {
-  const headers = { Authorization: `Bearer ${process.env.CONDUCTOR_CI_TOKEN}` };
-  await expect(async () => {
-    const res = await request.get(
-      '/api/catalog/entities/by-name/component/default/refund-worker',
-      { headers },
-    );
-    expect(res.status()).toBe(200);
-  }).toPass({ timeout: 60_000 });
+  const headers = ciHeaders();
+  await waitForEntity(request, { kind: 'component', name: 'refund-worker' });
   expect(
     (
       await request.post('/api/conductor/evidence/collect', { headers })
@@ -127,14 +110,8 @@ test('the Compliance tab shows passing and failing controls after a run', async 
   page,
   request,
 }) => {
-  const headers = { Authorization: `Bearer ${process.env.CONDUCTOR_CI_TOKEN}` };
-  await expect(async () => {
-    const res = await request.get(
-      '/api/catalog/entities/by-name/component/default/orders-api',
-      { headers },
-    );
-    expect(res.status()).toBe(200);
-  }).toPass({ timeout: 60_000 });
+  const headers = ciHeaders();
+  await waitForEntity(request, { kind: 'component', name: 'orders-api' });
   expect(
     (
       await request.post('/api/conductor/evidence/collect', { headers })
@@ -211,14 +188,8 @@ test('from a team to its components and into a component tab, by links', async (
   page,
   request,
 }) => {
-  const headers = { Authorization: `Bearer ${process.env.CONDUCTOR_CI_TOKEN}` };
-  await expect(async () => {
-    const res = await request.get(
-      '/api/catalog/entities/by-name/group/default/payments',
-      { headers },
-    );
-    expect(res.status()).toBe(200);
-  }).toPass({ timeout: 60_000 });
+  const headers = ciHeaders();
+  await waitForEntity(request, { kind: 'group', name: 'payments' });
   expect(
     (
       await request.post('/api/conductor/compliance/runs', { headers })

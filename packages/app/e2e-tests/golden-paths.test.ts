@@ -1,5 +1,5 @@
 import { Page, expect, test } from '@playwright/test';
-import { signIn } from './support';
+import { ciHeaders, signIn, waitForEntity } from './support';
 
 /** Picks an entity in a catalog picker (Autocomplete) by typing its name. */
 async function pick(page: Page, label: string, name: string) {
@@ -17,15 +17,9 @@ test('the Create wizard creates a service from create-ig-service: validated form
   request,
 }) => {
   test.setTimeout(420_000);
-  const headers = { Authorization: `Bearer ${process.env.CONDUCTOR_CI_TOKEN}` };
+  const headers = ciHeaders();
   // The templates come from templates/locations.yaml through the catalog.
-  await expect(async () => {
-    const res = await request.get(
-      '/api/catalog/entities/by-name/template/default/create-ig-service',
-      { headers },
-    );
-    expect(res.status()).toBe(200);
-  }).toPass({ timeout: 60_000 });
+  await waitForEntity(request, { kind: 'template', name: 'create-ig-service' });
 
   const name = `e2e-svc-${Date.now().toString(36)}`;
   await signIn(page);

@@ -1,5 +1,5 @@
 import { Page, expect, test } from '@playwright/test';
-import { signIn } from './support';
+import { ciHeaders, signIn, waitForEntity } from './support';
 import { readFileSync } from 'fs';
 import { resolve } from 'path';
 
@@ -24,21 +24,10 @@ test('the Lineage tab of a demo GraphQL API draws its graph, follows the depth c
   request,
 }) => {
   test.setTimeout(180_000);
-  const token = process.env.CONDUCTOR_CI_TOKEN;
-  expect(
-    token,
-    'CONDUCTOR_CI_TOKEN must be set (scripts/test.sh sets it)',
-  ).toBeTruthy();
-  const headers = { Authorization: `Bearer ${token}` };
+  const headers = ciHeaders();
   // Build the graph now from the catalog, the demo manifests and operations
   // instead of waiting for the scheduled ingest.
-  await expect(async () => {
-    const res = await request.get(
-      '/api/catalog/entities/by-name/api/default/orders-graphql',
-      { headers },
-    );
-    expect(res.status()).toBe(200);
-  }).toPass({ timeout: 60_000 });
+  await waitForEntity(request, { kind: 'api', name: 'orders-graphql' });
   await expect(async () => {
     const ingested = await request.post('/api/conductor/lineage/ingest', {
       headers,
