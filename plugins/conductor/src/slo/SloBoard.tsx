@@ -172,13 +172,20 @@ export function SloBoard(props: { board: SloBoardResponse }) {
             label="SLO board"
             dense
             columns={[
-              { title: 'Service', sortable: true },
-              { title: 'SLO', sortable: true },
+              // names wrap (at their hyphens) before the board leaves its card
+              { title: 'Service', sortable: true, wrap: true, minWidth: 110 },
+              { title: 'SLO', sortable: true, wrap: true, minWidth: 110 },
               { title: 'Objective', sortable: true, numeric: true },
               { title: 'SLI', sortable: true, numeric: true },
               { title: 'Latency', sortable: true, numeric: true },
               { title: 'Budget left', sortable: true, numeric: true },
-              { title: BURN_COLUMN, sortable: true, numeric: true },
+              {
+                title: BURN_COLUMN,
+                sortable: true,
+                numeric: true,
+                wrap: true,
+                minWidth: 110,
+              },
               { title: 'Alerts', sortable: true },
               { title: 'Cost / 1k req', sortable: true, numeric: true },
             ]}

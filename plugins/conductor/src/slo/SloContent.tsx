@@ -52,13 +52,13 @@ export function SloContent() {
           label="SLOs of the component"
           dense
           columns={[
-            'Service',
-            'SLO',
+            { title: 'Service', wrap: true, minWidth: 110 },
+            { title: 'SLO', wrap: true, minWidth: 110 },
             { title: 'Objective', numeric: true },
             { title: 'SLI', numeric: true },
             { title: 'Latency', numeric: true },
             { title: 'Budget left', numeric: true },
-            { title: BURN_COLUMN, numeric: true },
+            { title: BURN_COLUMN, numeric: true, wrap: true, minWidth: 110 },
             'Alerts',
             { title: 'Cost / 1k req', numeric: true },
           ]}
