@@ -1,10 +1,9 @@
 import { PermissionsService } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { conductorEvidenceReadPermission } from '@internal/plugin-conductor-common';
-import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 import type { ReadinessService } from '../readiness';
-import { ENTITY_REF } from '../shared/http';
+import { ENTITY_INPUT, parseBody } from '../shared/http';
 import { requirePermission } from '../shared/permissions';
 import { registerConductorAction } from './registry';
 
@@ -46,10 +45,8 @@ export function registerReadinessActions(deps: {
         .nullable(),
     }),
     run: async (input, credentials) => {
-      const parsed = ENTITY_REF.safeParse(input.entityRef);
-      if (!parsed.success)
-        throw new InputError(`entityRef: ${parsed.error.issues[0].message}`);
-      const entityRef = parsed.data;
+      // checked as the routes check it (a bad ref is an InputError naming the field)
+      const { entityRef } = parseBody(ENTITY_INPUT, input);
       await requirePermission(
         deps.permissions,
         credentials,

@@ -41,6 +41,9 @@ export const ID_PARAM = z.coerce
   .positive('must be a positive number')
   .max(Number.MAX_SAFE_INTEGER);
 
+/** A body or an action's input naming one entity, `{ entityRef }` (other fields ignored). */
+export const ENTITY_INPUT = z.object({ entityRef: ENTITY_REF });
+
 /** Parses a body or query with a zod schema, or throws an InputError naming the field. */
 export function parseBody<T>(schema: z.ZodType<T, any, any>, body: unknown): T {
   const result = schema.safeParse(body);
