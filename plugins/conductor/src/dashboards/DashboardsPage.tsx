@@ -40,7 +40,9 @@ import {
   formatScore,
   percentTick,
   toPercentPoint,
+  formatHours,
 } from '../shared';
+import { AutoPrRateChart, MergeTimeChart } from '../remediation/AutoPrCharts';
 import { dashboardsApiRef } from './api';
 import {
   adoptionRows,
@@ -64,11 +66,6 @@ const COLORS = ['#1976d2', '#2e7d32', '#ed6c02', '#6a1b9a', '#d32f2f'];
 function entityPage(ref: string): string {
   const { kind, namespace, name } = parseEntityRef(ref);
   return `/catalog/${namespace}/${kind.toLocaleLowerCase('en-US')}/${name}`;
-}
-
-function hours(h: number | null): string {
-  if (h === null) return 'n/a';
-  return h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} d`;
 }
 
 /** A line under a chart, when there is something to say. */
@@ -191,77 +188,16 @@ function AutoPrCards({ d }: { d: DashboardsResponse['autoPrs'] }) {
         } merged, merge rate ${formatPercent(d.all.mergeRate)}`}
         link={link}
       >
-        <ChartFigure
-          label="auto-PR rate"
-          height={240}
-          points={d.weeks.length}
-          fewPoints={
-            d.weeks.length === 0
-              ? 'The bot has opened no pull request yet.'
-              : `One week of data so far (week of ${d.weeks[0].week}): ${d.weeks[0].opened} opened, ${d.weeks[0].merged} merged.`
-          }
-        >
-          <BarChart data={d.weeks} margin={{ top: 8, right: 16 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="week" />
-            <YAxis allowDecimals={false} width={40} />
-            <Tooltip />
-            <Legend />
-            <Bar
-              dataKey="opened"
-              name="opened"
-              fill="#1976d2"
-              isAnimationActive={false}
-            />
-            <Bar
-              dataKey="merged"
-              name="merged"
-              fill="#2e7d32"
-              isAnimationActive={false}
-            />
-          </BarChart>
-        </ChartFigure>
+        <AutoPrRateChart weeks={d.weeks} />
       </Card>
       <Card
         title="Auto-PR merge time"
-        subheader={`median time from opened to merged; all: ${hours(
+        subheader={`median time from opened to merged; all: ${formatHours(
           d.all.medianHoursToMerge,
         )}`}
         link={link}
       >
-        <ChartFigure
-          label="auto-PR median time to merge"
-          height={240}
-          points={merged.length}
-          fewPoints={
-            merged.length === 0
-              ? 'No auto-PR merged yet.'
-              : `Only ${shortTeam(
-                  merged[0].team,
-                )} has merged auto-PRs: median ${hours(
-                  merged[0].medianHoursToMerge,
-                )}.`
-          }
-        >
-          <BarChart
-            data={merged.map(t => ({
-              team: shortTeam(t.team),
-              hours: t.medianHoursToMerge,
-            }))}
-            margin={{ top: 8, right: 16 }}
-          >
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="team" interval={0} />
-            <YAxis width={48} tickFormatter={(v: number) => `${v} h`} />
-            <Tooltip formatter={(v: number) => `${v} h`} />
-            <Bar
-              dataKey="hours"
-              name="median hours to merge"
-              fill="#6a1b9a"
-              isAnimationActive={false}
-            />
-          </BarChart>
-        </ChartFigure>
+        <MergeTimeChart label="auto-PR median time to merge" teams={merged} />
         <Note text={drawnNote(merged.length, of, 'teams')} />
         <LinkedList
           label="auto-PRs by team"
@@ -269,9 +205,9 @@ function AutoPrCards({ d }: { d: DashboardsResponse['autoPrs'] }) {
             .filter(t => t.team.startsWith('group:'))
             .map(t => ({
               entityRef: t.team,
-              after: `${t.opened} opened, ${t.merged} merged, median ${hours(
-                t.medianHoursToMerge,
-              )}`,
+              after: `${t.opened} opened, ${
+                t.merged
+              } merged, median ${formatHours(t.medianHoursToMerge)}`,
             }))}
         />
       </Card>

@@ -1,11 +1,9 @@
 // Chart rows of the dashboards: teams by their short name (the legend),
 // scores as percent points (0–100) on percent axes.
 import { DashboardsResponse } from '@internal/plugin-conductor-common';
-import { toPercentPoint } from '../shared';
+import { shortTeam, toPercentPoint } from '../shared';
 
-/** `payments` for `group:default/payments`; other namespaces keep theirs. */
-export const shortTeam = (ref: string | null | undefined) =>
-  ref ? ref.replace(/^group:default\//, '') : 'unowned';
+export { shortTeam } from '../shared';
 
 /** One row per compliance run with each team's score in [0, 1] (TeamTrendChart scales it). */
 export function complianceRows(d: DashboardsResponse['compliance']) {

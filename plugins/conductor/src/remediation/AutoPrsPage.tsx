@@ -14,27 +14,17 @@ import Link from '@mui/material/Link';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Legend,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
-import {
   ActionButton,
-  ChartFigure,
   DataTable,
   EntityLink,
   formatAgo,
+  formatHours,
   formatPercent,
 } from '../shared';
 import { remediationApiRef } from './api';
+import { AutoPrRateChart, MergeTimeChart } from './AutoPrCharts';
 import { RecipesCard } from './RecipesCard';
 
-const shortTeam = (ref?: string) =>
-  ref ? ref.replace(/^group:default\//, '') : 'unowned';
 /** A team as a link to its Conductor tab. */
 const TeamLink = (props: { team?: string }) =>
   props.team ? (
@@ -42,10 +32,6 @@ const TeamLink = (props: { team?: string }) =>
   ) : (
     <>unowned</>
   );
-function hours(h: number | null): string {
-  if (h === null) return 'n/a';
-  return h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} d`;
-}
 
 function ChangeRequestActions(props: {
   cr: ChangeRequest;
@@ -112,64 +98,17 @@ export function AutoPrsPage() {
               all?.opened ?? 0
             } opened, ${all?.merged ?? 0} merged in all`}
           >
-            <ChartFigure
-              label="auto-PR rate"
-              height={240}
-              points={stats.weeks.length}
-              fewPoints={`One week of data so far: ${
-                stats.weeks[0]?.opened ?? 0
-              } opened, ${stats.weeks[0]?.merged ?? 0} merged.`}
-            >
-              <BarChart data={stats.weeks} margin={{ top: 8, right: 16 }}>
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="week" />
-                <YAxis allowDecimals={false} width={40} />
-                <Tooltip />
-                <Legend />
-                <Bar dataKey="opened" name="opened" fill="#1976d2" />
-                <Bar dataKey="merged" name="merged" fill="#2e7d32" />
-              </BarChart>
-            </ChartFigure>
+            <AutoPrRateChart weeks={stats.weeks} />
           </InfoCard>
         </Grid>
         <Grid item xs={12} md={6}>
           <InfoCard
             title="Median time to merge by team"
-            subheader={`all teams: ${hours(all?.medianHoursToMerge ?? null)}`}
+            subheader={`all teams: ${formatHours(
+              all?.medianHoursToMerge ?? null,
+            )}`}
           >
-            <ChartFigure
-              label="median time to merge"
-              height={240}
-              points={teams.filter(t => t.medianHoursToMerge !== null).length}
-              fewPoints={
-                teams.some(t => t.medianHoursToMerge !== null)
-                  ? `Only ${shortTeam(
-                      teams.find(t => t.medianHoursToMerge !== null)?.team,
-                    )} has merged an auto-PR: ${hours(
-                      teams.find(t => t.medianHoursToMerge !== null)
-                        ?.medianHoursToMerge ?? null,
-                    )}.`
-                  : 'No auto-PR merged yet.'
-              }
-            >
-              <BarChart
-                data={teams.map(t => ({
-                  team: shortTeam(t.team),
-                  hours: t.medianHoursToMerge,
-                }))}
-                margin={{ top: 8, right: 16 }}
-              >
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="team" interval={0} />
-                <YAxis width={48} tickFormatter={(v: number) => `${v} h`} />
-                <Tooltip formatter={(v: number) => `${v} h`} />
-                <Bar
-                  dataKey="hours"
-                  name="median hours to merge"
-                  fill="#6a1b9a"
-                />
-              </BarChart>
-            </ChartFigure>
+            <MergeTimeChart label="median time to merge" teams={teams} />
           </InfoCard>
         </Grid>
         <Grid item xs={12}>
@@ -198,7 +137,7 @@ export function AutoPrsPage() {
                   t.closed,
                   t.open,
                   formatPercent(t.mergeRate),
-                  hours(t.medianHoursToMerge),
+                  formatHours(t.medianHoursToMerge),
                 ],
                 sortValues: [
                   t.team,

@@ -104,3 +104,14 @@ export function formatChangedValue(
 export function formatDay(at: string): string {
   return at.slice(0, 10);
 }
+
+/** A team by its name in the default namespace ("payments"); "unowned" for none. */
+export function shortTeam(ref: string | null | undefined): string {
+  return ref ? ref.replace(/^group:default\//, '') : 'unowned';
+}
+
+/** A duration in hours: "10.0 h", "3.5 d" from two days on; "n/a" for none. */
+export function formatHours(h: number | null): string {
+  if (h === null) return 'n/a';
+  return h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} d`;
+}
