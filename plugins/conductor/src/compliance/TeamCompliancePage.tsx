@@ -27,9 +27,8 @@ import {
   formatScore,
   percentTick,
   toPercentPoint,
+  shortTeam,
 } from '../shared';
-
-const shortName = (ref: string) => ref.replace(/^group:default\//, '');
 
 /** One row per run with each team's score, for a line chart. */
 export function toComplianceTrendRows(teams: TeamComplianceResponse['teams']) {
@@ -37,7 +36,7 @@ export function toComplianceTrendRows(teams: TeamComplianceResponse['teams']) {
   for (const t of teams) {
     for (const h of t.history) {
       const row = rows.get(h.runId) ?? { run: `#${h.runId}` };
-      row[shortName(t.ref)] = h.score;
+      row[shortTeam(t.ref)] = h.score;
       rows.set(h.runId, row);
     }
   }
@@ -92,7 +91,7 @@ export function TeamCompliancePage() {
             <ChartFigure label="compliance ranking" height={260}>
               <BarChart
                 data={value.teams.map(t => ({
-                  team: shortName(t.ref),
+                  team: shortTeam(t.ref),
                   score: toPercentPoint(t.score),
                 }))}
                 margin={{ top: 8, right: 16 }}
@@ -121,7 +120,7 @@ export function TeamCompliancePage() {
               label="compliance trend by team"
               rows={toComplianceTrendRows(value.teams)}
               xKey="run"
-              teams={value.teams.map(t => shortName(t.ref))}
+              teams={value.teams.map(t => shortTeam(t.ref))}
             />
           </InfoCard>
         </Grid>
@@ -147,7 +146,7 @@ export function TeamCompliancePage() {
                 ],
                 sortValues: [
                   i + 1,
-                  shortName(t.ref),
+                  shortTeam(t.ref),
                   t.score,
                   t.previousScore === null ? null : t.score - t.previousScore,
                 ],

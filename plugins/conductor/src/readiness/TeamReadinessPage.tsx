@@ -26,16 +26,15 @@ import {
   formatScore,
   percentTick,
   toPercentPoint,
+  shortTeam,
 } from '../shared';
-
-const shortName = (ref: string) => ref.replace(/^group:default\//, '');
 
 /** Turns per-team daily averages into one row per day for a line chart. */
 export function toTrendRows(trend: TeamReadinessResponse['trend']) {
   const rows = new Map<string, Record<string, number | string>>();
   for (const t of trend) {
     const row = rows.get(t.day) ?? { day: t.day };
-    row[shortName(t.owner)] = t.averageScore;
+    row[shortTeam(t.owner)] = t.averageScore;
     rows.set(t.day, row);
   }
   return [...rows.values()];
@@ -52,10 +51,10 @@ export function TeamReadinessPage() {
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value) return null;
   const ranking = value.teams.map(t => ({
-    team: shortName(t.owner),
+    team: shortTeam(t.owner),
     averageScore: toPercentPoint(t.averageScore),
   }));
-  const owners = [...new Set(value.trend.map(t => shortName(t.owner)))];
+  const owners = [...new Set(value.trend.map(t => shortTeam(t.owner)))];
   return (
     <Content>
       <Grid container spacing={3}>
@@ -139,7 +138,7 @@ export function TeamReadinessPage() {
                 ],
                 sortValues: [
                   i + 1,
-                  shortName(t.owner),
+                  shortTeam(t.owner),
                   t.averageScore,
                   t.services,
                   t.belowThreshold,
